@@ -1,0 +1,32 @@
+# The README's two commands: `make demo` (set up, run the main job on the
+# embedded default) and `make test` (set up, build, run every test).
+SWIFT ?= swift
+PYTHON ?= python3
+BIN = .build/debug/pirl-robot
+
+.PHONY: deps build demo test swift-test peer-test bench clean
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	./scripts/demo.sh $(BIN)
+
+swift-test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+peer-test: build
+	PIRL_ROBOT=$(abspath $(BIN)) $(PYTHON) -m pytest -q Tests/peers
+
+test: swift-test peer-test
+
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/pirl-robot bench bus --robot so101
+
+clean:
+	$(SWIFT) package clean

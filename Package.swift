@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+// pirl-robot: a Swift runtime for RL-fine-tuned flow-matching robot policies.
+// Layout follows ../shared/design/architecture.md: one library target per concern,
+// one C target per C library, the `pirl-robot` executable wiring them together.
+import PackageDescription
+
+let package = Package(
+    name: "pirl-robot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pirl-robot", targets: ["pirl-robot"]),
+        .library(name: "RobotIO", targets: ["RobotIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // libserialport (Debian: libserialport-dev) for real USB-serial adapters.
+        .systemLibrary(
+            name: "CLibSerialPort",
+            pkgConfig: "libserialport",
+            providers: [.apt(["libserialport-dev"])]
+        ),
+        // Thin libc wrappers Swift cannot call directly: variadic ioctl/fcntl and
+        // the serial ioctls (TIOCEXCL, TIOCGSERIAL/TIOCSSERIAL, termios2 custom baud).
+        .target(name: "CSerialShim"),
+        .target(
+            name: "RobotIO",
+            dependencies: [
+                "CLibSerialPort",
+                "CSerialShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "pirl-robot",
+            dependencies: [
+                "RobotIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(
+            name: "RobotIOTests",
+            dependencies: [
+                "RobotIO",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

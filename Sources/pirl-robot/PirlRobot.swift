@@ -1,0 +1,18 @@
+import ArgumentParser
+import Logging
+
+/// The `pirl-robot` command tree. Subcommands are nested types so the type path
+/// reads like the command line; this file only lists them.
+@main
+struct PirlRobot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pirl-robot",
+        abstract: "Run RL-fine-tuned flow-matching robot policies on real arms, and train them in simulation.",
+        subcommands: [
+            Ports.self,
+            Motors.self,
+            Calibrate.self,
+            VirtualBus.self,
+            Bench.self,
+        ])
+}
