@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "pirl-robot", targets: ["pirl-robot"]),
         .library(name: "RobotIO", targets: ["RobotIO"]),
+        .library(name: "Camera", targets: ["Camera"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,10 +38,21 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // libv4l2 (Debian: libv4l-dev): the variadic v4l2_ioctl and VIDIOC_* codes.
+        .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
+        // libturbojpeg (Debian: libturbojpeg0-dev): MJPEG decode of the frame in use.
+        .target(name: "CTurboJPEG", linkerSettings: [.linkedLibrary("turbojpeg")]),
+        // libpng (Debian: libpng-dev): PNG snapshots through the simplified write API.
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(
+            name: "Camera",
+            dependencies: ["CV4L2", "CTurboJPEG", "CPNG"]
+        ),
         .executableTarget(
             name: "pirl-robot",
             dependencies: [
                 "RobotIO",
+                "Camera",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -52,6 +64,11 @@ let package = Package(
                 "RobotIO",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "CameraTests",
+            dependencies: ["Camera", "CV4L2"],
+            exclude: ["Reference"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension V4L2Camera {
+    /// How long one poll(2) waits before the thread re-checks for a stop request.
+    static let pollTimeoutMilliseconds: Int32 = 100
+
+    /// The capture thread: poll, DQBUF, drain to the newest frame, publish it,
+    /// QBUF; on ENODEV, reopen until it works or a stop is requested.
+    func captureLoop() {
+        var lastSequence: UInt32?
+        while !slot.isStopRequested {
+            guard let device else {
+                if reconnect() { lastSequence = nil }
+                continue
+            }
+            var newest: DequeuedBuffer?
+            do throws(Errno) {
+                guard try device.waitForFrame(timeoutMilliseconds: Self.pollTimeoutMilliseconds) else { continue }
+                repeat {
+                    let buffer = try device.dequeue()
+                    if let last = lastSequence, buffer.sequence > last &+ 1 {
+                        let gap = UInt64(buffer.sequence - last - 1)
+                        slot.record { $0.dropped += gap }
+                    }
+                    lastSequence = buffer.sequence
+                    if buffer.isDamaged {
+                        slot.record { $0.damaged += 1 }
+                        try device.requeue(buffer.index)
+                        continue
+                    }
+                    if let previous = newest {
+                        slot.record { $0.skipped += 1 }
+                        try device.requeue(previous.index)
+                    }
+                    newest = buffer
+                } while device.hasFinishedBuffer(besides: newest?.index ?? -1)
+                if let newest {
+                    slot.publish(device.bytes(of: newest), format: format, buffer: newest)
+                    try device.requeue(newest.index)
+                }
+            } catch {
+                // A failure in the middle of a drain must not leak the buffer held so far.
+                if let newest, error != .noDevice { try? device.requeue(newest.index) }
+                handle(error, on: device)
+            }
+        }
+    }
+
+    /// ENODEV: the camera is gone; anything else: count it and go on.
+    private func handle(_ error: Errno, on device: V4L2Device) {
+        switch error {
+        case .noDevice:
+            device.close()
+            self.device = nil
+            slot.record { $0.disconnects += 1 }
+            slot.setState(.disconnected)
+        default:
+            slot.record { $0.ioErrors += 1 }
+            // A device that fails every DQBUF must not spin a core.
+            _ = slot.waitForStop(milliseconds: 1)
+        }
+    }
+
+    /// One reopen attempt after a pause; true when the camera streams again.
+    private func reconnect() -> Bool {
+        if slot.waitForStop(milliseconds: configuration.reopenIntervalMilliseconds) { return false }
+        do {
+            let (device, setup) = try Self.openConfigured(
+                path: self.setup.reopenPath, reopenPath: self.setup.reopenPath, configuration: configuration)
+            try device.startStreaming()
+            self.device = device
+            self.format = setup.format
+            slot.record { $0.reconnects += 1 }
+            slot.setState(.streaming)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
