@@ -20,6 +20,8 @@
  *   eio_at=K            the DQBUF that would return frame K fails once with EIO
  *   error_every=M       every frame whose sequence is a multiple of M (M>0,
  *                       sequence>0) carries V4L2_BUF_FLAG_ERROR
+ *   drop_every=D        frames with sequence % D == D - 1 are lost in the
+ *                       "driver" (a sequence gap, as when USB packets are lost)
  *   fail=IOCTL:ERRNO    that ioctl always fails with that errno, e.g.
  *                       fail=STREAMON:ENOSPC, fail=S_FMT:EBUSY, fail=REQBUFS:EINVAL
  *   metadata=1          the node is metadata-only (V4L2_CAP_META_CAPTURE)
@@ -75,7 +77,7 @@ struct fake_dev {
     uint32_t widths[MAX_SIZES], heights[MAX_SIZES]; int nsizes;
     uint32_t rates[MAX_RATES]; int nrates;
     char card[32];
-    long enodev_after, eio_at, error_every;
+    long enodev_after, eio_at, error_every, drop_every;
     struct fake_fail fails[MAX_FAILS]; int nfails;
     int metadata;
     int32_t exposure_max;
@@ -202,6 +204,7 @@ static void produce_due_frames(struct fake_dev *d, uint64_t now) {
         uint64_t ts = d->t0 + d->next_frame * period;
         d->next_frame++;
         if (d->fifo_len == 0) continue; /* no buffer: the frame is lost */
+        if (d->drop_every > 0 && seq % (uint32_t)d->drop_every == (uint32_t)d->drop_every - 1) continue;
         int index = d->fifo[0];
         memmove(d->fifo, d->fifo + 1, sizeof(int) * (size_t)--d->fifo_len);
         struct fake_buffer *b = &d->bufs[index];
@@ -289,6 +292,8 @@ static void parse_line(struct fake_dev *d, char *line) {
         d->eio_at = atol(value);
     } else if (strcmp(key, "error_every") == 0) {
         d->error_every = atol(value);
+    } else if (strcmp(key, "drop_every") == 0) {
+        d->drop_every = atol(value);
     } else if (strcmp(key, "fail") == 0) {
         parse_fail(d, value);
     } else if (strcmp(key, "metadata") == 0) {
