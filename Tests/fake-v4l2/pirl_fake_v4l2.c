@@ -24,6 +24,8 @@
  *                       "driver" (a sequence gap, as when USB packets are lost)
  *   fail=IOCTL:ERRNO    that ioctl always fails with that errno, e.g.
  *                       fail=STREAMON:ENOSPC, fail=S_FMT:EBUSY, fail=REQBUFS:EINVAL
+ *   texture=1           bars carry a fixed texture (for benchmarks: JPEG sizes
+ *                       like a real scene's instead of flat colour)
  *   metadata=1          the node is metadata-only (V4L2_CAP_META_CAPTURE)
  *   exposure_max=N      upper bound of exposure_time_absolute (default 2047)
  *
@@ -79,7 +81,7 @@ struct fake_dev {
     char card[32];
     long enodev_after, eio_at, error_every, drop_every;
     struct fake_fail fails[MAX_FAILS]; int nfails;
-    int metadata;
+    int metadata, texture;
     int32_t exposure_max;
     /* current state */
     uint32_t pixfmt, width, height, fps;
@@ -115,6 +117,12 @@ static void pattern_rgb(const struct fake_dev *d, uint32_t x, uint32_t y, uint32
         return;
     }
     memcpy(rgb, bar_rgb[x * 8 / d->width], 3);
+    if (d->texture) {
+        uint32_t coarse = (x / 8) * 73856093u ^ (y / 8) * 19349663u;
+        for (int c = 0; c < 3; c++)
+            rgb[c] = (unsigned char)(rgb[c] * 3 / 4 + ((x + 2 * y + 40 * c) & 31) +
+                                     ((coarse >> (4 * c)) & 23));
+    }
 }
 
 static unsigned char clamp8(int v) { return v < 0 ? 0 : v > 255 ? 255 : (unsigned char)v; }
@@ -296,6 +304,8 @@ static void parse_line(struct fake_dev *d, char *line) {
         d->drop_every = atol(value);
     } else if (strcmp(key, "fail") == 0) {
         parse_fail(d, value);
+    } else if (strcmp(key, "texture") == 0) {
+        d->texture = atoi(value);
     } else if (strcmp(key, "metadata") == 0) {
         d->metadata = atoi(value);
     } else if (strcmp(key, "exposure_max") == 0) {
