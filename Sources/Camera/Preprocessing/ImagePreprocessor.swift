@@ -26,6 +26,7 @@ public final class ImagePreprocessor {
     private var plan: Plan?
     private var intermediate: [UInt8] = []
     private var resized: [UInt8] = []
+    private var accumulator: [Int32] = []
 
     /// x / 255 * 2 − 1 in Float32 for every byte value, computed as numpy does for openpi.
     private static let unitRange: [Float] = (0..<256).map { Float($0) / 255.0 * 2.0 - 1.0 }
@@ -93,18 +94,21 @@ public final class ImagePreprocessor {
         let table = Self.unitRange
         let planeSize = outputWidth * outputHeight
         output.update(repeating: table[0])
-        table.withUnsafeBufferPointer { unit in
-            resized.withUnsafeBufferPointer { source in
+        let destination = output.baseAddress!
+        table.withUnsafeBufferPointer { unitBuffer in
+            resized.withUnsafeBufferPointer { sourceBuffer in
+                let unit = unitBuffer.baseAddress!, source = sourceBuffer.baseAddress!
                 for y in 0..<geometry.targetHeight {
-                    for x in 0..<geometry.targetWidth {
-                        let from = (y * geometry.targetWidth + x) * 3
-                        let pixel = (geometry.targetY + y) * outputWidth + geometry.targetX + x
+                    let row = source + y * geometry.targetWidth * 3
+                    let firstPixel = (geometry.targetY + y) * outputWidth + geometry.targetX
+                    switch layout {
+                    case .hwc:
+                        let out = destination + firstPixel * 3
+                        for i in 0..<(geometry.targetWidth * 3) { out[i] = unit[Int(row[i])] }
+                    case .chw:
                         for channel in 0..<3 {
-                            let value = unit[Int(source[from + channel])]
-                            switch layout {
-                            case .hwc: output[pixel * 3 + channel] = value
-                            case .chw: output[channel * planeSize + pixel] = value
-                            }
+                            let out = destination + channel * planeSize + firstPixel
+                            for x in 0..<geometry.targetWidth { out[x] = unit[Int(row[x * 3 + channel])] }
                         }
                     }
                 }
@@ -114,58 +118,67 @@ public final class ImagePreprocessor {
 
     /// Builds (or reuses) the plan for this input size and fills `resized`
     /// with the target window: horizontal pass into `intermediate`, then
-    /// vertical pass, each 8-bit with Pillow's rounding.
+    /// vertical pass, each 8-bit with Pillow's rounding. Sums stay below
+    /// 2^31 (255 × 2^22 × Σweights ≈ 1.07 × 10^9), so Int32 wrapping
+    /// arithmetic is exact and lets the compiler vectorise the vertical pass.
     private func resample(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, bytesPerRow: Int) {
         let plan = preparePlan(width: width, height: height)
         let g = plan.geometry
         let rowBytes = g.targetWidth * 3
-        let half = 1 << (ResampleAxis.precisionBits - 1)
-        let shift = ResampleAxis.precisionBits
-        let source = pixels.bindMemory(to: UInt8.self)
-        intermediate.withUnsafeMutableBufferPointer { middle in
-            plan.horizontal.weights.withUnsafeBufferPointer { weights in
-                let axis = plan.horizontal
+        let half = Int32(1 << (ResampleAxis.precisionBits - 1))
+        let shift = Int32(ResampleAxis.precisionBits)
+        let source = pixels.bindMemory(to: UInt8.self).baseAddress!
+        let horizontal = plan.horizontal, vertical = plan.vertical
+        intermediate.withUnsafeMutableBufferPointer { middleBuffer in
+            let middle = middleBuffer.baseAddress!
+            horizontal.weights.withUnsafeBufferPointer { weightBuffer in
+            horizontal.first.withUnsafeBufferPointer { firstBuffer in
+            horizontal.count.withUnsafeBufferPointer { countBuffer in
+                let weights = weightBuffer.baseAddress!, taps = horizontal.taps
                 for row in 0..<g.sourceHeight {
-                    let input = (g.sourceY + row) * bytesPerRow
-                    let output = row * rowBytes
+                    let input = source + (g.sourceY + row) * bytesPerRow
+                    var output = middle + row * rowBytes
                     for x in 0..<g.targetWidth {
-                        let start = input + axis.first[x] * 3
-                        let n = axis.count[x]
-                        let w = x * axis.taps
+                        var p = input + firstBuffer[x] * 3
+                        var w = weights + x * taps
                         var r = half, gr = half, b = half
-                        for k in 0..<n {
-                            let weight = Int(weights[w + k])
-                            let p = start + k * 3
-                            r += Int(source[p]) * weight
-                            gr += Int(source[p + 1]) * weight
-                            b += Int(source[p + 2]) * weight
+                        for _ in 0..<countBuffer[x] {
+                            let weight = w.pointee
+                            r &+= Int32(p[0]) &* weight
+                            gr &+= Int32(p[1]) &* weight
+                            b &+= Int32(p[2]) &* weight
+                            p += 3
+                            w += 1
                         }
-                        middle[output + x * 3] = Self.clip(r >> shift)
-                        middle[output + x * 3 + 1] = Self.clip(gr >> shift)
-                        middle[output + x * 3 + 2] = Self.clip(b >> shift)
+                        output[0] = Self.clip(r >> shift)
+                        output[1] = Self.clip(gr >> shift)
+                        output[2] = Self.clip(b >> shift)
+                        output += 3
                     }
                 }
+            }
+            }
             }
         }
-        intermediate.withUnsafeBufferPointer { middle in
-            resized.withUnsafeMutableBufferPointer { out in
-                plan.vertical.weights.withUnsafeBufferPointer { weights in
-                    let axis = plan.vertical
-                    for y in 0..<g.targetHeight {
-                        let first = axis.first[y] * rowBytes
-                        let n = axis.count[y]
-                        let w = y * axis.taps
-                        let output = y * rowBytes
-                        for column in 0..<rowBytes {
-                            var sum = half
-                            for k in 0..<n {
-                                sum += Int(middle[first + k * rowBytes + column]) * Int(weights[w + k])
-                            }
-                            out[output + column] = Self.clip(sum >> shift)
-                        }
-                    }
+        intermediate.withUnsafeBufferPointer { middleBuffer in
+        resized.withUnsafeMutableBufferPointer { outBuffer in
+        accumulator.withUnsafeMutableBufferPointer { sumBuffer in
+        vertical.weights.withUnsafeBufferPointer { weightBuffer in
+            let middle = middleBuffer.baseAddress!, out = outBuffer.baseAddress!, sums = sumBuffer.baseAddress!
+            for y in 0..<g.targetHeight {
+                for column in 0..<rowBytes { sums[column] = half }
+                let first = vertical.first[y]
+                for k in 0..<vertical.count[y] {
+                    let weight = weightBuffer[y * vertical.taps + k]
+                    let row = middle + (first + k) * rowBytes
+                    for column in 0..<rowBytes { sums[column] &+= Int32(row[column]) &* weight }
                 }
+                let output = out + y * rowBytes
+                for column in 0..<rowBytes { output[column] = Self.clip(sums[column] >> shift) }
             }
+        }
+        }
+        }
         }
     }
 
@@ -179,12 +192,13 @@ public final class ImagePreprocessor {
             vertical: ResampleAxis(inputSize: geometry.sourceHeight, outputSize: geometry.targetHeight))
         intermediate = [UInt8](repeating: 0, count: geometry.sourceHeight * geometry.targetWidth * 3)
         resized = [UInt8](repeating: 0, count: geometry.targetHeight * geometry.targetWidth * 3)
+        accumulator = [Int32](repeating: 0, count: geometry.targetWidth * 3)
         self.plan = plan
         return plan
     }
 
     @inline(__always)
-    private static func clip(_ value: Int) -> UInt8 {
+    private static func clip(_ value: Int32) -> UInt8 {
         UInt8(truncatingIfNeeded: min(max(value, 0), 255))
     }
 }
