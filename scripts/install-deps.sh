@@ -7,14 +7,20 @@ set -euo pipefail
 APT_PACKAGES=(
   pkg-config
   libserialport-dev   # RobotIO: USB-serial adapters
+  libv4l-dev          # Camera: libv4l2 / libv4lconvert and libv4l-plugin.h (fake camera)
+  libturbojpeg0-dev   # Camera: MJPEG decode (TurboJPEG API)
+  libpng-dev          # Camera: PNG snapshots
+  gcc                 # Camera: builds the fake V4L2 plugin
 )
 PIP_PACKAGES=(
   pytest
   pyserial
   dynamixel-sdk        # Dynamixel Protocol 2.0 peer (PacketHandler, GroupSyncRead/Write)
   feetech-servo-sdk    # Feetech SCS/STS peer (scservo_sdk)
+  Pillow               # Camera: reference resize-with-pad values (openpi uses PIL)
+  numpy                # Camera: reference float tensors
 )
-PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk)
+PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk PIL numpy)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -38,3 +44,6 @@ if [ $need_pip -eq 1 ]; then
   echo "install-deps: pip install ${PIP_PACKAGES[*]}"
   "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore "${PIP_PACKAGES[@]}"
 fi
+
+# The fake V4L2 camera the Camera tests capture from (a libv4l2 plugin).
+"$(dirname "$0")/install-fake-camera.sh"

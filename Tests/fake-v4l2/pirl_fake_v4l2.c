@@ -12,7 +12,7 @@
  *
  * We claim only regular files whose first bytes are the marker
  * "PIRL-FAKE-V4L2 1\n", so real cameras never reach this code. The rest of
- * the 4096-byte header is "key=value" lines (see README.md next to this file):
+ * the 4096-byte header is "key=value" lines:
  *
  *   formats=YUYV,MJPG   sizes=640x480,320x240   fps=30,15   card=...
  *   enodev_after=N      DQBUF fails with ENODEV once N frames were delivered

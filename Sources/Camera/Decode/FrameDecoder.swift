@@ -8,21 +8,32 @@ import CTurboJPEG
 /// Owns a TurboJPEG handle: one decoder per thread.
 public final class FrameDecoder {
     private let handle: tjhandle
+    private let flags: Int32
 
-    /// tjInitDecompress().
-    public init() {
+    /// tjInitDecompress(). `fastDCT` selects libjpeg-turbo's fast integer
+    /// inverse DCT (TJFLAG_FASTDCT) over the accurate one: quicker, and at
+    /// webcam qualities differing from it by a level or two at most.
+    public init(fastDCT: Bool = false) {
         guard let handle = tjInitDecompress() else { fatalError("tjInitDecompress failed: out of memory") }
         self.handle = handle
+        flags = fastDCT ? TJFLAG_FASTDCT : 0
     }
 
     deinit { tjDestroy(handle) }
 
     /// Decodes `frame` into `image`, resizing `image` to the frame's size.
-    public func decode(_ frame: FrameBuffer, into image: inout RGBImage) throws(CameraError) {
+    ///
+    /// With `minimumSize`, an MJPEG frame is decoded at the smallest
+    /// libjpeg-turbo DCT scaling factor (1/2, 1/4 or 1/8) that still yields at
+    /// least that many pixels in both directions — the same trick as Pillow's
+    /// `Image.draft()`. It skips most of the inverse DCT and colour conversion,
+    /// at the cost of a slightly different image than a full decode followed
+    /// by resampling. Other formats ignore it.
+    public func decode(_ frame: FrameBuffer, into image: inout RGBImage, minimumSize: (width: Int, height: Int)? = nil) throws(CameraError) {
         guard let info = frame.info else { throw .decodeFailed(format: .rgb24, reason: "the buffer holds no frame") }
         let outcome: Result<Void, CameraError> = frame.withBytes { bytes in
             do throws(CameraError) {
-                try decode(bytes, info: info, into: &image)
+                try decode(bytes, info: info, into: &image, minimumSize: minimumSize)
                 return .success(())
             } catch {
                 return .failure(error)
@@ -31,10 +42,13 @@ public final class FrameDecoder {
         try outcome.get()
     }
 
-    /// Decodes raw bytes described by `info` into `image`.
-    public func decode(_ bytes: UnsafeRawBufferPointer, info: FrameInfo, into image: inout RGBImage) throws(CameraError) {
+    /// Decodes raw bytes described by `info` into `image` (see ``decode(_:into:minimumSize:)``).
+    public func decode(
+        _ bytes: UnsafeRawBufferPointer, info: FrameInfo, into image: inout RGBImage,
+        minimumSize: (width: Int, height: Int)? = nil
+    ) throws(CameraError) {
         switch info.pixelFormat {
-        case .mjpeg: try decodeJPEG(bytes, into: &image)
+        case .mjpeg: try decodeJPEG(bytes, into: &image, minimumSize: minimumSize)
         case .yuyv: try decodeYUYV(bytes, info: info, into: &image)
         case .rgb24: try copyRGB(bytes, info: info, into: &image)
         default: throw .decodeFailed(format: info.pixelFormat, reason: "no decoder for this pixel format")
@@ -43,7 +57,9 @@ public final class FrameDecoder {
 
     /// tjDecompressHeader3 + tjDecompress2 to TJPF_RGB. libjpeg-turbo supplies
     /// the standard Huffman tables when a Motion-JPEG frame omits them (DHT).
-    private func decodeJPEG(_ bytes: UnsafeRawBufferPointer, into image: inout RGBImage) throws(CameraError) {
+    private func decodeJPEG(
+        _ bytes: UnsafeRawBufferPointer, into image: inout RGBImage, minimumSize: (width: Int, height: Int)?
+    ) throws(CameraError) {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 2 else {
             throw .decodeFailed(format: .mjpeg, reason: "empty buffer")
         }
@@ -51,10 +67,22 @@ public final class FrameDecoder {
         guard tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) == 0 else {
             throw .decodeFailed(format: .mjpeg, reason: String(cString: tjGetErrorStr2(handle)))
         }
+        if let minimumSize {
+            // TJSCALED(dimension, 1/d) = ceil(dimension / d); tjDecompress2 picks the factor from the size.
+            for denominator: Int32 in [8, 4, 2] {
+                let scaledWidth = (width + denominator - 1) / denominator
+                let scaledHeight = (height + denominator - 1) / denominator
+                if scaledWidth >= Int32(minimumSize.width) && scaledHeight >= Int32(minimumSize.height) {
+                    width = scaledWidth
+                    height = scaledHeight
+                    break
+                }
+            }
+        }
         image.reshape(width: Int(width), height: Int(height))
         let result = image.withUnsafeMutableBytes { out in
             tjDecompress2(handle, base, UInt(bytes.count), out.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                          width, width * 3, height, TJPF_RGB.rawValue, 0)
+                          width, width * 3, height, TJPF_RGB.rawValue, flags)
         }
         // A warning (truncated data in a damaged frame) still yields an image; an error does not.
         if result != 0 && tjGetErrorCode(handle) == TJERR_FATAL.rawValue {

@@ -26,7 +26,7 @@ struct CameraBenchmark: ParsableCommand {
         let directory = try FakeDeviceMarker.makeDirectory()
         defer { FakeDeviceMarker.remove(directory) }
         print("camera benchmark: 640x480 frames from the fake V4L2 device (textured pattern), \(iterations) iterations per case")
-        print("format  tensor    frame KB  decode p50  preprocess p50  total p50  total p99  (ms)")
+        print("format  tensor  decoder          frame KB  decode p50  preprocess p50  total p50  total p99  (ms)")
         var ageLines: [String] = []
         for format in [PixelFormat.mjpeg, .yuyv] {
             let path = directory + "/\(format)"
@@ -40,20 +40,27 @@ struct CameraBenchmark: ParsableCommand {
             let probe = try ProbeMeasurement.run(camera: camera, seconds: seconds)
             camera.stop()
             ageLines.append("\(format) raw, 30 fps: frame age at consumer p50 \(String(format2: probe.percentile(0.5))) ms, p99 \(String(format2: probe.percentile(0.99))) ms over \(probe.frames) frames, \(probe.statistics.dropped) dropped")
+            let variants: [(String, Bool, Bool)] = format == .mjpeg
+                ? [("", false, false), (" fastdct", true, false), (" dct-scaled", true, true)]
+                : [("", false, false)]
             for size in [64, 224] {
-                let timing = Self.time(frame: frame, size: size, iterations: iterations)
-                let kilobytes = Double(frame.info!.byteCount) / 1024
-                print("\(format)    \(size)x\(size)".padding(18) + String(format2: kilobytes).padding(10)
-                      + String(format2: timing.decode).padding(12) + String(format2: timing.preprocess).padding(16)
-                      + String(format2: timing.total50).padding(11) + String(format2: timing.total99))
+                for (label, fastDCT, scaled) in variants {
+                    let timing = Self.time(frame: frame, size: size, iterations: iterations, fastDCT: fastDCT, scaled: scaled)
+                    let kilobytes = Double(frame.info!.byteCount) / 1024
+                    print(("\(format)    \(size)x\(size)" + label).padding(30) + String(format2: kilobytes).padding(10)
+                          + String(format2: timing.decode).padding(12) + String(format2: timing.preprocess).padding(16)
+                          + String(format2: timing.total50).padding(11) + String(format2: timing.total99))
+                }
             }
         }
         for line in ageLines { print(line) }
     }
 
     /// Median decode and preprocess times and total percentiles, in ms.
-    static func time(frame: FrameBuffer, size: Int, iterations: Int) -> (decode: Double, preprocess: Double, total50: Double, total99: Double) {
-        let decoder = FrameDecoder()
+    static func time(
+        frame: FrameBuffer, size: Int, iterations: Int, fastDCT: Bool, scaled: Bool
+    ) -> (decode: Double, preprocess: Double, total50: Double, total99: Double) {
+        let decoder = FrameDecoder(fastDCT: fastDCT)
         let preprocessor = ImagePreprocessor(width: size, height: size)
         var image = RGBImage()
         var tensor = [Float](repeating: 0, count: preprocessor.tensorElementCount)
@@ -63,7 +70,7 @@ struct CameraBenchmark: ParsableCommand {
         totals.reserveCapacity(iterations)
         for _ in 0..<(iterations + 10) {
             let start = MonotonicTime.nanoseconds()
-            try? decoder.decode(frame, into: &image)
+            try? decoder.decode(frame, into: &image, minimumSize: scaled ? (size, size) : nil)
             let decoded = MonotonicTime.nanoseconds()
             tensor.withUnsafeMutableBufferPointer { try? preprocessor.tensor(from: image, into: $0) }
             let done = MonotonicTime.nanoseconds()
