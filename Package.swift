@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CameraTests",
-            dependencies: ["Camera", "CV4L2"],
+            dependencies: ["Camera"],
             exclude: ["Reference"]
         ),
     ],

@@ -22,6 +22,19 @@ struct CameraErrorTests {
         #expect(CameraError.usbBandwidth(path: fake.path, format: "YUYV 640x480").description.contains("MJPEG"))
     }
 
+    @Test("ENOSPC with YUYV falls back to the next preferred format, MJPEG")
+    func bandwidthFallback() throws {
+        let fake = try FakeCamera(["formats=YUYV,MJPG", "nospc_format=YUYV"])
+        defer { fake.remove() }
+        let camera = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv, .mjpeg]))
+        #expect(camera.setup.format.pixelFormat == .yuyv)
+        try camera.start()
+        defer { camera.stop() }
+        #expect(camera.setup.format.pixelFormat == .mjpeg)
+        var buffer = FrameBuffer()
+        #expect(try camera.read(into: &buffer).pixelFormat == .mjpeg)
+    }
+
     @Test("EINVAL at REQBUFS is an invalid request")
     func invalid() throws {
         let fake = try FakeCamera(["formats=YUYV", "fail=REQBUFS:EINVAL"])

@@ -244,6 +244,23 @@ struct CaptureTests {
         }
     }
 
+    @Test("dropping a streaming camera without stop() still joins its thread and closes the fd")
+    func deinitStops() throws {
+        let fake = try FakeCamera(["formats=YUYV", "sizes=320x240"])
+        defer { fake.remove() }
+        var configuration = fake.configuration(formats: [.yuyv])
+        configuration.width = 320
+        configuration.height = 240
+        do {
+            let camera = try V4L2Camera(configuration: configuration)
+            try camera.start()
+            var buffer = FrameBuffer()
+            _ = try camera.read(into: &buffer)
+            #expect(openFileDescriptors().contains(fake.path))
+        }
+        #expect(!openFileDescriptors().contains(fake.path))
+    }
+
     @Test("freshness: next frame times out, stale latest frame is a typed error")
     func freshness() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=5,30"])

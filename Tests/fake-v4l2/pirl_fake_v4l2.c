@@ -26,6 +26,8 @@
  *                       fail=STREAMON:ENOSPC, fail=S_FMT:EBUSY, fail=REQBUFS:EINVAL
  *   texture=1           bars carry a fixed texture (for benchmarks: JPEG sizes
  *                       like a real scene's instead of flat colour)
+ *   nospc_format=YUYV   STREAMON fails with ENOSPC while that format is set
+ *                       (not enough USB bandwidth for uncompressed video)
  *   metadata=1          the node is metadata-only (V4L2_CAP_META_CAPTURE)
  *   exposure_max=N      upper bound of exposure_time_absolute (default 2047)
  *
@@ -82,6 +84,7 @@ struct fake_dev {
     long enodev_after, eio_at, error_every, drop_every;
     struct fake_fail fails[MAX_FAILS]; int nfails;
     int metadata, texture;
+    uint32_t nospc_format;
     int32_t exposure_max;
     /* current state */
     uint32_t pixfmt, width, height, fps;
@@ -304,6 +307,8 @@ static void parse_line(struct fake_dev *d, char *line) {
         d->drop_every = atol(value);
     } else if (strcmp(key, "fail") == 0) {
         parse_fail(d, value);
+    } else if (strcmp(key, "nospc_format") == 0) {
+        if (strlen(value) >= 4) d->nospc_format = fourcc_from(value);
     } else if (strcmp(key, "texture") == 0) {
         d->texture = atoi(value);
     } else if (strcmp(key, "metadata") == 0) {
@@ -616,6 +621,7 @@ static int handle(struct fake_dev *d, int fd, unsigned long request, void *arg) 
     case VIDIOC_STREAMON:
         if (*(int *)arg != V4L2_BUF_TYPE_VIDEO_CAPTURE || d->nbufs == 0) { errno = EINVAL; return -1; }
         if (d->streaming) return 0;
+        if (d->nospc_format && d->nospc_format == d->pixfmt) { errno = ENOSPC; return -1; }
         if (prepare_content(d) != 0) { errno = ENOMEM; return -1; }
         d->streaming = 1; d->t0 = now_ns(); d->next_frame = 0;
         return 0;

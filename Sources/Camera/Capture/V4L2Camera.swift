@@ -23,13 +23,13 @@ import Glibc
 public final class V4L2Camera: @unchecked Sendable {
     /// What was asked for.
     public let configuration: CameraConfiguration
-    /// What the device agreed to at open.
-    public let setup: CameraSetup
+    /// What the device agreed to. Set by `init`; ``start()`` may replace it
+    /// once, before streaming, when it falls back to a lighter format.
+    public private(set) var setup: CameraSetup
     let slot = FrameSlot()
-    /// Owned by the thread that created the camera until ``start()``, then by
+    /// Used by the thread that created the camera until ``start()``, then by
     /// the capture thread until ``stop()`` has joined it.
-    var device: V4L2Device?
-    var format: NegotiatedFormat
+    private let worker: CaptureWorker
     private var thread: pthread_t?
 
     /// Opens and configures the camera: QUERYCAP, S_FMT (compared with the
@@ -39,9 +39,9 @@ public final class V4L2Camera: @unchecked Sendable {
         let reopenPath = DeviceDiscovery.stablePath(for: configuration.device, in: configuration.byIDDirectory)
         let (device, setup) = try Self.openConfigured(
             path: configuration.device, reopenPath: reopenPath, configuration: configuration)
-        self.device = device
         self.setup = setup
-        self.format = setup.format
+        worker = CaptureWorker(
+            slot: slot, configuration: configuration, reopenPath: reopenPath, device: device, format: setup.format)
     }
 
     deinit { stop() }
@@ -64,28 +64,58 @@ public final class V4L2Camera: @unchecked Sendable {
         return (device, setup)
     }
 
-    /// VIDIOC_STREAMON and the capture thread. Throws
-    /// ``CameraError/usbBandwidth(path:format:)`` when USB bandwidth is short.
+    /// VIDIOC_STREAMON and the capture thread. When STREAMON fails with
+    /// ENOSPC (USB bandwidth) in raw mode, the camera is reconfigured with the
+    /// next of ``CameraConfiguration/preferredFormats`` (e.g. YUYV → MJPEG) and
+    /// tried again; when none is left it throws ``CameraError/usbBandwidth(path:format:)``.
     public func start() throws(CameraError) {
-        guard thread == nil, let device else { return }
-        try device.startStreaming()
+        guard thread == nil, worker.device != nil else { return }
+        try startStreamingWithFallback()
         slot.setStopRequested(false)
         slot.setState(.streaming)
-        let context = Unmanaged.passRetained(self).toOpaque()
+        let context = Unmanaged.passRetained(worker).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { raw in
-            let camera = Unmanaged<V4L2Camera>.fromOpaque(raw!).takeRetainedValue()
-            camera.captureLoop()
+            let worker = Unmanaged<CaptureWorker>.fromOpaque(raw!).takeRetainedValue()
+            worker.run()
             return nil
         }, context)
         guard result == 0 else {
-            Unmanaged<V4L2Camera>.fromOpaque(context).release()
-            device.close()
-            self.device = nil
+            Unmanaged<CaptureWorker>.fromOpaque(context).release()
+            worker.device?.close()
+            worker.device = nil
             slot.setState(.stopped)
             throw .ioctlFailed(path: setup.devicePath, operation: "pthread_create", errno: Errno(result))
         }
         thread = handle
+    }
+
+    private func startStreamingWithFallback() throws(CameraError) {
+        var remaining = configuration.mode == .raw ? formats(after: setup.format.pixelFormat) : []
+        while true {
+            do {
+                try worker.device?.startStreaming()
+                return
+            } catch {
+                guard case .usbBandwidth = error, !remaining.isEmpty else { throw error }
+                worker.device?.close()
+                worker.device = nil
+                var lighter = worker.configuration
+                lighter.preferredFormats = remaining
+                let (device, setup) = try Self.openConfigured(
+                    path: configuration.device, reopenPath: self.setup.reopenPath, configuration: lighter)
+                worker.device = device
+                worker.format = setup.format
+                worker.configuration = lighter
+                self.setup = setup
+                remaining = formats(after: setup.format.pixelFormat)
+            }
+        }
+    }
+
+    /// The preferred formats after `format`.
+    private func formats(after format: PixelFormat) -> [PixelFormat] {
+        Array(worker.configuration.preferredFormats.drop { $0 != format }.dropFirst())
     }
 
     /// Stops the capture thread (waits at most one frame interval or poll
@@ -96,8 +126,8 @@ public final class V4L2Camera: @unchecked Sendable {
             pthread_join(thread, nil)
             self.thread = nil
         }
-        device?.close()
-        device = nil
+        worker.device?.close()
+        worker.device = nil
         slot.setState(.stopped)
     }
 

@@ -2,13 +2,36 @@
 import Glibc
 #endif
 
-extension V4L2Camera {
+/// What the capture thread owns: the open device, its format and how to
+/// reopen it. The thread retains the worker, never the ``V4L2Camera``, so
+/// dropping the camera still runs its deinit, which stops and joins the thread.
+final class CaptureWorker: @unchecked Sendable {
     /// How long one poll(2) waits before the thread re-checks for a stop request.
     static let pollTimeoutMilliseconds: Int32 = 100
 
+    /// Where frames, counters and the state go.
+    let slot: FrameSlot
+    /// The stable path reopened after ENODEV.
+    let reopenPath: String
+    /// How to configure the device, also on reopen (its formats may have been
+    /// narrowed by a USB-bandwidth fallback before streaming started).
+    var configuration: CameraConfiguration
+    /// The open device; nil while disconnected.
+    var device: V4L2Device?
+    /// The format of the frames `device` delivers.
+    var format: NegotiatedFormat
+
+    init(slot: FrameSlot, configuration: CameraConfiguration, reopenPath: String, device: V4L2Device, format: NegotiatedFormat) {
+        self.slot = slot
+        self.configuration = configuration
+        self.reopenPath = reopenPath
+        self.device = device
+        self.format = format
+    }
+
     /// The capture thread: poll, DQBUF, drain to the newest frame, publish it,
     /// QBUF; on ENODEV, reopen until it works or a stop is requested.
-    func captureLoop() {
+    func run() {
         var lastSequence: UInt32?
         while !slot.isStopRequested {
             guard let device else {
@@ -67,8 +90,8 @@ extension V4L2Camera {
     private func reconnect() -> Bool {
         if slot.waitForStop(milliseconds: configuration.reopenIntervalMilliseconds) { return false }
         do {
-            let (device, setup) = try Self.openConfigured(
-                path: self.setup.reopenPath, reopenPath: self.setup.reopenPath, configuration: configuration)
+            let (device, setup) = try V4L2Camera.openConfigured(
+                path: reopenPath, reopenPath: reopenPath, configuration: configuration)
             try device.startStreaming()
             self.device = device
             self.format = setup.format
