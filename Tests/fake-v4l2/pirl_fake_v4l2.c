@@ -26,6 +26,7 @@
  *                       fail=STREAMON:ENOSPC, fail=S_FMT:EBUSY, fail=REQBUFS:EINVAL
  *   texture=1           bars carry a fixed texture (for benchmarks: JPEG sizes
  *                       like a real scene's instead of flat colour)
+ *   jpeg_quality=Q      libjpeg quality of MJPEG frames (default 95)
  *   nospc_format=YUYV   STREAMON fails with ENOSPC while that format is set
  *                       (not enough USB bandwidth for uncompressed video)
  *   metadata=1          the node is metadata-only (V4L2_CAP_META_CAPTURE)
@@ -85,6 +86,7 @@ struct fake_dev {
     struct fake_fail fails[MAX_FAILS]; int nfails;
     int metadata, texture;
     uint32_t nospc_format;
+    int jpeg_quality;
     int32_t exposure_max;
     /* current state */
     uint32_t pixfmt, width, height, fps;
@@ -176,7 +178,7 @@ static int prepare_content(struct fake_dev *d) {
             for (uint32_t x = 0; x < d->width; x++)
                 pattern_rgb(d, x, y, (uint32_t)s, rgb + ((size_t)y * d->width + x) * 3);
         if (tjCompress2(tj, rgb, (int)d->width, 0, (int)d->height, TJPF_RGB, &d->jpeg[s],
-                        &d->jpeg_size[s], TJSAMP_422, 95, 0) != 0) {
+                        &d->jpeg_size[s], TJSAMP_422, d->jpeg_quality, 0) != 0) {
             free(rgb); tjDestroy(tj); return -1;
         }
     }
@@ -307,6 +309,8 @@ static void parse_line(struct fake_dev *d, char *line) {
         d->drop_every = atol(value);
     } else if (strcmp(key, "fail") == 0) {
         parse_fail(d, value);
+    } else if (strcmp(key, "jpeg_quality") == 0) {
+        d->jpeg_quality = atoi(value);
     } else if (strcmp(key, "nospc_format") == 0) {
         if (strlen(value) >= 4) d->nospc_format = fourcc_from(value);
     } else if (strcmp(key, "texture") == 0) {
@@ -335,6 +339,7 @@ static void *fake_init(int fd) {
     snprintf(d->card, sizeof d->card, "Pirl Fake Camera");
     d->enodev_after = -1; d->eio_at = -1;
     d->exposure_max = 2047;
+    d->jpeg_quality = 95;
     char *save = NULL;
     for (char *line = strtok_r(header + strlen(MARKER), "\n", &save); line;
          line = strtok_r(NULL, "\n", &save))

@@ -26,11 +26,14 @@ struct CameraBenchmark: ParsableCommand {
         let directory = try FakeDeviceMarker.makeDirectory()
         defer { FakeDeviceMarker.remove(directory) }
         print("camera benchmark: 640x480 frames from the fake V4L2 device (textured pattern), \(iterations) iterations per case")
-        print("format  tensor  decoder          frame KB  decode p50  preprocess p50  total p50  total p99  (ms)")
+        print("stream    tensor  decoder          frame KB  decode p50  preprocess p50  total p50  total p99  (ms)")
         var ageLines: [String] = []
-        for format in [PixelFormat.mjpeg, .yuyv] {
-            let path = directory + "/\(format)"
-            try FakeDeviceMarker.write(at: path, format: format)
+        let streams: [(name: String, format: PixelFormat, quality: Int)] = [
+            ("MJPG q85", .mjpeg, 85), ("MJPG q95", .mjpeg, 95), ("YUYV", .yuyv, 0),
+        ]
+        for (name, format, quality) in streams {
+            let path = directory + "/\(format)\(quality)"
+            try FakeDeviceMarker.write(at: path, format: format, jpegQuality: quality)
             var configuration = CameraConfiguration(device: path)
             configuration.preferredFormats = [format]
             let camera = try V4L2Camera(configuration: configuration)
@@ -39,7 +42,7 @@ struct CameraBenchmark: ParsableCommand {
             _ = try camera.read(into: &frame)
             let probe = try ProbeMeasurement.run(camera: camera, seconds: seconds)
             camera.stop()
-            ageLines.append("\(format) raw, 30 fps: frame age at consumer p50 \(String(format2: probe.percentile(0.5))) ms, p99 \(String(format2: probe.percentile(0.99))) ms over \(probe.frames) frames, \(probe.statistics.dropped) dropped")
+            ageLines.append("\(name) raw, 30 fps: frame age at consumer p50 \(String(format2: probe.percentile(0.5))) ms, p99 \(String(format2: probe.percentile(0.99))) ms over \(probe.frames) frames, \(probe.statistics.dropped) dropped")
             let variants: [(String, Bool, Bool)] = format == .mjpeg
                 ? [("", false, false), (" fastdct", true, false), (" dct-scaled", true, true)]
                 : [("", false, false)]
@@ -47,7 +50,7 @@ struct CameraBenchmark: ParsableCommand {
                 for (label, fastDCT, scaled) in variants {
                     let timing = Self.time(frame: frame, size: size, iterations: iterations, fastDCT: fastDCT, scaled: scaled)
                     let kilobytes = Double(frame.info!.byteCount) / 1024
-                    print(("\(format)    \(size)x\(size)" + label).padding(30) + String(format2: kilobytes).padding(10)
+                    print((name.padding(10) + "\(size)x\(size)" + label).padding(33) + String(format2: kilobytes).padding(10)
                           + String(format2: timing.decode).padding(12) + String(format2: timing.preprocess).padding(16)
                           + String(format2: timing.total50).padding(11) + String(format2: timing.total99))
                 }
@@ -97,9 +100,10 @@ enum FakeDeviceMarker {
         return String(cString: result)
     }
 
-    /// Writes a 640x480, 30 fps, textured marker for `format`.
-    static func write(at path: String, format: PixelFormat) throws {
-        let text = "PIRL-FAKE-V4L2 1\nformats=\(format)\nsizes=640x480\nfps=30\ntexture=1\n"
+    /// Writes a 640x480, 30 fps, textured marker for `format` (MJPEG at `jpegQuality`).
+    static func write(at path: String, format: PixelFormat, jpegQuality: Int) throws {
+        let quality = jpegQuality > 0 ? "jpeg_quality=\(jpegQuality)\n" : ""
+        let text = "PIRL-FAKE-V4L2 1\nformats=\(format)\nsizes=640x480\nfps=30\ntexture=1\n" + quality
         guard let file = fopen(path, "w") else { throw ValidationError("cannot write \(path)") }
         fputs(text, file)
         fclose(file)
@@ -107,7 +111,7 @@ enum FakeDeviceMarker {
 
     /// Removes the directory and its files.
     static func remove(_ directory: String) {
-        for name in ["MJPG", "YUYV"] { unlink(directory + "/" + name) }
+        for name in ["MJPG85", "MJPG95", "YUYV0"] { unlink(directory + "/" + name) }
         rmdir(directory)
     }
 }
