@@ -301,11 +301,15 @@ func openFileDescriptors() -> [String] {
 }
 
 /// Checks bar centres and the sequence block of a decoded fake frame.
-func expectPattern(_ image: RGBImage, sequence: UInt32, tolerance: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+/// `scale` is the decoded size over the captured size (DCT-scaled decoding).
+func expectPattern(_ image: RGBImage, sequence: UInt32, tolerance: Int, scale: Int = 1,
+                   sourceLocation: SourceLocation = #_sourceLocation) throws {
     let width = image.width
-    let points = [(8, 8), (24, 20)] + (0..<8).map { bar in (bar * width / 8 + width / 16, image.height / 2) }
+    let block = 32 / scale
+    let points = [(block / 4, block / 4), (block * 3 / 4, block * 5 / 8)]
+        + (0..<8).map { bar in (bar * width / 8 + width / 16, image.height / 2) }
     for (x, y) in points {
-        let expected = FakePattern.rgb(x: x, y: y, sequence: sequence, width: width)
+        let expected = FakePattern.rgb(x: x * scale, y: y * scale, sequence: sequence, width: width * scale)
         let pixel = image[x, y]
         for (got, want) in zip([pixel.r, pixel.g, pixel.b], expected) {
             #expect(abs(Int(got) - Int(want)) <= tolerance, "pixel (\(x), \(y)) = \(pixel), want \(expected)", sourceLocation: sourceLocation)
