@@ -185,6 +185,28 @@ struct CaptureTests {
         #expect(camera.state == .streaming)
     }
 
+    @Test("EIO on every DQBUF: after 20 in a row the camera is reopened")
+    func persistentIOError() throws {
+        let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=100", "eio_at=3", "eio_repeat=1"])
+        defer { fake.remove() }
+        var configuration = fake.configuration(formats: [.yuyv], fps: 100)
+        configuration.width = 320
+        configuration.height = 240
+        configuration.reopenIntervalMilliseconds = 200
+        let camera = try V4L2Camera(configuration: configuration)
+        try camera.start()
+        defer { camera.stop() }
+        #expect(waitUntil(seconds: 2) { camera.state == .disconnected })
+        #expect(camera.statistics.ioErrors == 20)
+        #expect(camera.statistics.disconnects == 1)
+        // The queue recovers (same node, fault gone): capture resumes after a reopen.
+        try FakeCamera.writeMarker(at: fake.path, ["formats=YUYV", "sizes=320x240", "fps=100"])
+        #expect(waitUntil(seconds: 2) { camera.state == .streaming && camera.statistics.reconnects == 1 })
+        var buffer = FrameBuffer()
+        let frame = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 500)
+        #expect(frame.sequence < 50)
+    }
+
     @Test("ENODEV: disconnected, stale frames for consumers, reopen by the by-id path after re-plug")
     func unplugAndReplug() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=60", "enodev_after=5"])

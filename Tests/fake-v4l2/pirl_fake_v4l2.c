@@ -18,6 +18,7 @@
  *   enodev_after=N      DQBUF fails with ENODEV once N frames were delivered
  *                       (and every later ioctl too: the device is "unplugged")
  *   eio_at=K            the DQBUF that would return frame K fails once with EIO
+ *   eio_repeat=1        ... and so does every DQBUF after it (a queue in error)
  *   error_every=M       every frame whose sequence is a multiple of M (M>0,
  *                       sequence>0) carries V4L2_BUF_FLAG_ERROR
  *   drop_every=D        frames with sequence % D == D - 1 are lost in the
@@ -84,7 +85,7 @@ struct fake_dev {
     char card[32];
     long enodev_after, eio_at, error_every, drop_every;
     struct fake_fail fails[MAX_FAILS]; int nfails;
-    int metadata, texture;
+    int metadata, texture, eio_repeat;
     uint32_t nospc_format;
     int jpeg_quality;
     int32_t exposure_max;
@@ -303,6 +304,8 @@ static void parse_line(struct fake_dev *d, char *line) {
         d->enodev_after = atol(value);
     } else if (strcmp(key, "eio_at") == 0) {
         d->eio_at = atol(value);
+    } else if (strcmp(key, "eio_repeat") == 0) {
+        d->eio_repeat = atoi(value);
     } else if (strcmp(key, "error_every") == 0) {
         d->error_every = atol(value);
     } else if (strcmp(key, "drop_every") == 0) {
@@ -484,7 +487,7 @@ static int dequeue(struct fake_dev *d, int fd, struct v4l2_buffer *b) {
         produce_due_frames(d, now);
         if (d->done_len > 0) {
             int i = d->done[0];
-            if (d->eio_at >= 0 && !d->eio_fired && d->bufs[i].sequence >= (uint32_t)d->eio_at) {
+            if (d->eio_at >= 0 && (!d->eio_fired || d->eio_repeat) && d->bufs[i].sequence >= (uint32_t)d->eio_at) {
                 d->eio_fired = 1; errno = EIO; return -1;
             }
             memmove(d->done, d->done + 1, sizeof(int) * (size_t)--d->done_len);

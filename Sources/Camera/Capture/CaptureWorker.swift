@@ -8,6 +8,9 @@ import Glibc
 final class CaptureWorker: @unchecked Sendable {
     /// How long one poll(2) waits before the thread re-checks for a stop request.
     static let pollTimeoutMilliseconds: Int32 = 100
+    /// Failed DQBUFs in a row after which the device is treated as lost and
+    /// reopened (vb2 fails every DQBUF with EIO once its queue is in error).
+    static let errorsBeforeReopen = 20
 
     /// Where frames, counters and the state go.
     let slot: FrameSlot
@@ -33,6 +36,7 @@ final class CaptureWorker: @unchecked Sendable {
     /// QBUF; on ENODEV, reopen until it works or a stop is requested.
     func run() {
         var lastSequence: UInt32?
+        var consecutiveErrors = 0
         while !slot.isStopRequested {
             guard let device else {
                 if reconnect() { lastSequence = nil }
@@ -43,6 +47,7 @@ final class CaptureWorker: @unchecked Sendable {
                 guard try device.waitForFrame(timeoutMilliseconds: Self.pollTimeoutMilliseconds) else { continue }
                 repeat {
                     let buffer = try device.dequeue()
+                    consecutiveErrors = 0
                     if let last = lastSequence, buffer.sequence > last &+ 1 {
                         let gap = UInt64(buffer.sequence - last - 1)
                         slot.record { $0.dropped += gap }
@@ -66,21 +71,25 @@ final class CaptureWorker: @unchecked Sendable {
             } catch {
                 // A failure in the middle of a drain must not leak the buffer held so far.
                 if let newest, error != .noDevice { try? device.requeue(newest.index) }
-                handle(error, on: device)
+                consecutiveErrors += 1
+                handle(error, on: device, lost: consecutiveErrors >= Self.errorsBeforeReopen)
+                if self.device == nil { consecutiveErrors = 0 }
             }
         }
     }
 
-    /// ENODEV: the camera is gone; anything else: count it and go on.
-    private func handle(_ error: Errno, on device: V4L2Device) {
-        switch error {
-        case .noDevice:
+    /// ENODEV, or too many failures in a row: the camera is gone, close it
+    /// and reopen later. Anything else: count it and go on.
+    private func handle(_ error: Errno, on device: V4L2Device, lost: Bool) {
+        if error != .noDevice {
+            slot.record { $0.ioErrors += 1 }
+        }
+        if error == .noDevice || lost {
             device.close()
             self.device = nil
             slot.record { $0.disconnects += 1 }
             slot.setState(.disconnected)
-        default:
-            slot.record { $0.ioErrors += 1 }
+        } else {
             // A device that fails every DQBUF must not spin a core.
             _ = slot.waitForStop(milliseconds: 1)
         }
