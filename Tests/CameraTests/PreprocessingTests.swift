@@ -97,6 +97,18 @@ struct PreprocessingTests {
         #expect(a[0] == -1 && b[0] == -1)
     }
 
+    @Test("extreme and empty inputs do not crash")
+    func extremes() throws {
+        let preprocessor = ImagePreprocessor(width: 16, height: 16)
+        var out = RGBImage()
+        preprocessor.resize(sampleImage(width: 1000, height: 1), into: &out)
+        #expect(out.width == 16 && out.height == 16)
+        // One resized row in the middle (row 7), black elsewhere.
+        #expect(out[0, 0] == (0, 0, 0) && out[0, 15] == (0, 0, 0))
+        preprocessor.resize(RGBImage(), into: &out)
+        #expect(out.pixels.prefix(out.byteCount).allSatisfy { $0 == 0 })
+    }
+
     @Test("a too-small output buffer is a typed error, not a crash")
     func tooSmall() {
         let preprocessor = ImagePreprocessor(width: 8, height: 8)

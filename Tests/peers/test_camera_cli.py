@@ -69,6 +69,18 @@ def test_snapshot_png_has_the_pattern(tmp_path, fmt):
     assert all(abs(c - grey) <= 8 for c in image.getpixel((10, 10)))
 
 
+def test_snapshot_in_conversion_mode(tmp_path):
+    device = marker(tmp_path, "formats=MJPG", "sizes=320x240")
+    png = tmp_path / "converted.png"
+    out = run("cameras", "snapshot", "--device", device, "--width", "320", "--height", "240",
+              "--convert", "--skip", "0", "--out", str(png)).stdout
+    assert "from RGB3" in out
+    image = Image.open(png)
+    for bar, colour in enumerate(BARS):
+        pixel = image.getpixel((bar * 40 + 20, 200))
+        assert all(abs(a - b) <= 8 for a, b in zip(pixel, colour)), (bar, pixel, colour)
+
+
 def test_probe_reports_rate_age_and_drops(tmp_path):
     device = marker(tmp_path, "formats=YUYV", "sizes=320x240", "fps=50", "drop_every=5")
     out = run("cameras", "probe", "--device", device, "--width", "320", "--height", "240",

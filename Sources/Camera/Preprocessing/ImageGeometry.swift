@@ -41,8 +41,9 @@ struct ResizeGeometry: Equatable {
                 targetHeight = height
             } else {
                 let ratio = max(Double(width) / Double(outputWidth), Double(height) / Double(outputHeight))
-                targetWidth = Int(Double(width) / ratio)
-                targetHeight = Int(Double(height) / ratio)
+                // At least one pixel: for extreme aspect ratios Pillow would refuse a 0-pixel resize.
+                targetWidth = max(1, Int(Double(width) / ratio))
+                targetHeight = max(1, Int(Double(height) / ratio))
             }
             targetX = max(0, Int(Double(outputWidth - targetWidth) / 2))
             targetY = max(0, Int(Double(outputHeight - targetHeight) / 2))

@@ -43,8 +43,14 @@ public final class ImagePreprocessor {
     /// Elements in one float tensor: width × height × 3.
     public var tensorElementCount: Int { outputWidth * outputHeight * 3 }
 
-    /// The resized uint8 image, padding included (what openpi's PIL path returns).
+    /// The resized uint8 image, padding included (what openpi's PIL path
+    /// returns). An empty input gives an all-black output.
     public func resize(_ image: RGBImage, into output: inout RGBImage) {
+        guard image.width > 0, image.height > 0 else {
+            output.reshape(width: outputWidth, height: outputHeight)
+            output.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+            return
+        }
         image.withUnsafeBytes { pixels in
             resample(pixels, width: image.width, height: image.height, bytesPerRow: image.width * 3)
         }

@@ -23,6 +23,9 @@ struct CameraBenchmark: ParsableCommand {
     }
 
     func run() throws {
+        guard access(FakeDeviceMarker.pluginPath, R_OK) == 0 else {
+            throw ValidationError("the fake V4L2 camera is not installed (\(FakeDeviceMarker.pluginPath)). Fix: run ./scripts/install-fake-camera.sh")
+        }
         let directory = try FakeDeviceMarker.makeDirectory()
         defer { FakeDeviceMarker.remove(directory) }
         print("camera benchmark: 640x480 frames from the fake V4L2 device (textured pattern), \(iterations) iterations per case")
@@ -91,6 +94,9 @@ struct CameraBenchmark: ParsableCommand {
 
 /// Marker files for the fake V4L2 plugin (format: Tests/fake-v4l2/pirl_fake_v4l2.c).
 enum FakeDeviceMarker {
+    /// Where scripts/install-fake-camera.sh installs the plugin on Debian x86-64.
+    static let pluginPath = "/usr/lib/x86_64-linux-gnu/libv4l/plugins/libv4l-fake-pirl.so"
+
     /// mkdtemp(3) under /tmp.
     static func makeDirectory() throws -> String {
         var template = Array("/tmp/pirl-camera-bench-XXXXXX".utf8CString)
