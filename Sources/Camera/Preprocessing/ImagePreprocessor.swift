@@ -48,7 +48,7 @@ public final class ImagePreprocessor {
     public func resize(_ image: RGBImage, into output: inout RGBImage) {
         guard image.width > 0, image.height > 0 else {
             output.reshape(width: outputWidth, height: outputHeight)
-            output.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+            output.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
             return
         }
         image.withUnsafeBytes { pixels in
