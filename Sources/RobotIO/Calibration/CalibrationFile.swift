@@ -6,10 +6,10 @@ import Foundation
 
 /// LeRobot's calibration file: one JSON object keyed by joint name, each
 /// value `{"id", "drive_mode", "homing_offset", "range_min", "range_max"}`.
-/// Read leniently (any key order, extra fields ignored) and written exactly
-/// as LeRobot writes it (`json.dump(…, indent=4)`: joints in the robot's
-/// order, fields in the order above, no trailing newline), so a file
-/// round-trips byte for byte.
+/// Read leniently (any key order, extra fields ignored; a duplicated joint is
+/// an error) and written exactly as LeRobot writes it (`json.dump(…,
+/// indent=4)`: joints in the robot's order, fields in the order above, no
+/// trailing newline), so a file round-trips byte for byte.
 extension Calibration {
     /// The fields of one joint in the file, in the order LeRobot writes them.
     static let fieldNames = ["id", "drive_mode", "homing_offset", "range_min", "range_max"]
@@ -34,32 +34,53 @@ extension Calibration {
 
     /// Parses and checks a calibration file's contents; `file` names it in errors.
     public init(json: Data, robot: RobotSpec, file: String) throws(CalibrationError) {
-        let entries: [String: FileEntry]
+        let document: JSONValue
         do {
-            entries = try JSONDecoder().decode([String: FileEntry].self, from: json)
-        } catch let error as DecodingError {
-            throw .malformedJSON(file: file, detail: Calibration.explain(error))
+            document = try JSONValue.parse(Array(json))
         } catch {
-            throw .malformedJSON(file: file, detail: Calibration.reason(error))
+            throw .malformedJSON(file: file, detail: "invalid JSON at \(error)")
         }
         var issues: [CalibrationIssue] = []
         var joints: [String: JointCalibration] = [:]
-        for (name, entry) in entries {
-            var id = MotorID(truncatingIfNeeded: entry.id)
-            if MotorID(exactly: entry.id) == nil {
-                if let expected = robot.joint(named: name)?.id {
-                    issues.append(.wrongID(joint: name, expected: expected, found: entry.id))
+        do throws(CalibrationFileShapeError) {
+            for (name, fields) in try Calibration.jointFields(in: document) {
+                var id = MotorID(truncatingIfNeeded: fields[0])
+                if MotorID(exactly: fields[0]) == nil, let expected = robot.joint(named: name)?.id {
+                    issues.append(.wrongID(joint: name, expected: expected, found: fields[0]))
                     id = expected  // reported once, here
                 }
+                joints[name] = JointCalibration(id: id, driveMode: fields[1], homingOffset: fields[2],
+                                                rangeMin: fields[3], rangeMax: fields[4])
             }
-            joints[name] = JointCalibration(id: id, driveMode: entry.driveMode, homingOffset: entry.homingOffset,
-                                            rangeMin: entry.rangeMin, rangeMax: entry.rangeMax)
+        } catch {
+            throw .malformedJSON(file: file, detail: error.description)
         }
         do {
             try self.init(robot: robot, joints: joints, issuesFound: issues)
         } catch {
             throw error.attributed(to: file)
         }
+    }
+
+    /// The joints of a parsed file, each with its integer fields in `fieldNames` order.
+    static func jointFields(in document: JSONValue) throws(CalibrationFileShapeError) -> [(String, [Int])] {
+        guard case .object(let members) = document else { throw .topLevelNotAnObject }
+        var seen: Set<String> = []
+        var joints: [(String, [Int])] = []
+        for member in members {
+            guard seen.insert(member.key).inserted else { throw .duplicateJoint(member.key) }
+            guard case .object(let fields) = member.value else { throw .jointNotAnObject(member.key) }
+            var values: [Int] = []
+            for field in fieldNames {
+                guard let value = fields.last(where: { $0.key == field })?.value else {
+                    throw .missingField(joint: member.key, field: field)
+                }
+                guard case .integer(let number) = value else { throw .notAnInteger(joint: member.key, field: field) }
+                values.append(number)
+            }
+            joints.append((member.key, values))
+        }
+        return joints
     }
 
     /// The file's text, exactly as LeRobot writes it.
@@ -91,48 +112,27 @@ extension Calibration {
         }
     }
 
-    /// One joint as stored in the file; integers as wide as JSON allows, checked afterwards.
-    struct FileEntry: Decodable {
-        var id: Int
-        var driveMode: Int
-        var homingOffset: Int
-        var rangeMin: Int
-        var rangeMax: Int
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case driveMode = "drive_mode"
-            case homingOffset = "homing_offset"
-            case rangeMin = "range_min"
-            case rangeMax = "range_max"
-        }
-    }
-
-    /// A decoding failure in the file's own terms: which joint, which field.
-    static func explain(_ error: DecodingError) -> String {
-        func place(_ path: [any CodingKey]) -> String {
-            path.isEmpty ? "the top level" : path.map { "\"\($0.stringValue)\"" }.joined(separator: ".")
-        }
-        switch error {
-        case let .keyNotFound(key, context):
-            return "\(place(context.codingPath)) has no \"\(key.stringValue)\""
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            if context.codingPath.isEmpty { return "the top level is not an object keyed by joint name" }
-            if context.codingPath.count == 1 { return "\(place(context.codingPath)) is not an object" }
-            return "\(place(context.codingPath)) is not an integer"
-        case let .dataCorrupted(context):
-            if context.codingPath.isEmpty {
-                let underlying = context.underlyingError.map { " (\(reason($0)))" } ?? ""
-                return "invalid JSON\(underlying)"
-            }
-            return "\(place(context.codingPath)) is not an integer"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-
     /// A short human reason for a Foundation error.
     static func reason(_ error: any Error) -> String {
         "\(error)"
+    }
+}
+
+/// A calibration file that is JSON but not of LeRobot's shape.
+enum CalibrationFileShapeError: Error, Sendable, Hashable, CustomStringConvertible {
+    case topLevelNotAnObject
+    case duplicateJoint(String)
+    case jointNotAnObject(String)
+    case missingField(joint: String, field: String)
+    case notAnInteger(joint: String, field: String)
+
+    var description: String {
+        switch self {
+        case .topLevelNotAnObject: "the top level is not an object keyed by joint name"
+        case .duplicateJoint(let joint): "\"\(joint)\" appears twice"
+        case .jointNotAnObject(let joint): "\"\(joint)\" is not an object"
+        case let .missingField(joint, field): "\"\(joint)\" has no \"\(field)\""
+        case let .notAnInteger(joint, field): "\"\(joint)\".\"\(field)\" is not an integer"
+        }
     }
 }
