@@ -97,7 +97,8 @@ import Testing
     }
 
     @Test func feetechHomingOffsetBeyondSignMagnitude() throws {
-        let text = CalibrationFixtures.so101Text(replacing: "\"homing_offset\": -1470", with: "\"homing_offset\": -2048")
+        let text = CalibrationFixtures.so101Text(replacing: "\"homing_offset\": -1470",
+                                                 with: "\"homing_offset\": -2048")
         let (message, path) = try failure(loading: text)
         #expect(message == "\(path) is not a valid SO-101 follower calibration: \"shoulder_pan\" has homing_offset "
                 + "-2048, outside the sts3215's -2047…2047. Fix the file or recalibrate with `pirl-robot calibrate`.")

@@ -6,7 +6,8 @@ import Testing
     func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue { try JSONValue.parse(Array(text.utf8)) }
 
     @Test func parsesEveryKindOfValueKeepingKeyOrder() throws {
-        let value = try parse(#" {"b": [1, -2, 3.5, 1e3, true, false, null], "a": {"s": "x\"\\\/\n\u00e9\ud83d\ude00"}} "#)
+        let text = #" {"b": [1, -2, 3.5, 1e3, true, false, null], "a": {"s": "x\"\\\/\n\u00e9\ud83d\ude00"}} "#
+        let value = try parse(text)
         #expect(value == .object([
             .init(key: "b", value: .array([.integer(1), .integer(-2), .otherNumber("3.5"), .otherNumber("1e3"),
                                            .bool(true), .bool(false), .null])),

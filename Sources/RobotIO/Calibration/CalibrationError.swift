@@ -21,7 +21,8 @@ public enum CalibrationError: Error, Sendable, Hashable, CustomStringConvertible
             return "\(file) is not a LeRobot calibration file: \(detail). Expected a JSON object keyed by joint name, "
                 + "each with integer id, drive_mode, homing_offset, range_min and range_max."
         case let .unreadable(file, reason):
-            return "cannot read calibration \(file): \(reason). Check the path, or create it with `pirl-robot calibrate`."
+            return "cannot read calibration \(file): \(reason). "
+                + "Check the path, or create it with `pirl-robot calibrate`."
         case let .unwritable(file, reason):
             return "cannot write calibration \(file): \(reason). Check that its folder is writable."
         }
