@@ -26,7 +26,7 @@ final class TerminalCalibrationPrompter: CalibrationPrompter {
     func waitForEnter(_ instruction: String) -> Bool {
         print(instruction)
         fflush(nil)  // nil: every output stream (stdout is not concurrency-safe to name)
-        return readLine() != nil
+        return readStdinLine()
     }
 
     func showRanges(_ ranges: [RecordedRange]) -> Bool {
@@ -70,8 +70,21 @@ final class TerminalCalibrationPrompter: CalibrationPrompter {
     private func enterPressed(withinMilliseconds milliseconds: Int32) -> Bool {
         var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, milliseconds) > 0 else { return false }
-        _ = readLine()
+        _ = readStdinLine()
         return true
+    }
+
+    /// Reads stdin up to and including the next newline, one byte at a time so
+    /// nothing is buffered behind `poll`'s back (Swift's `readLine` reads ahead).
+    /// Returns false at end of input before any newline.
+    private func readStdinLine() -> Bool {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return false }
+            if byte == UInt8(ascii: "\n") { return true }
+        }
     }
 }
 
