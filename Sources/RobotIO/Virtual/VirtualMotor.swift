@@ -254,7 +254,7 @@ struct VirtualMotor: Sendable {
             error = direction * rampUntil
         }
         error *= exp(-dt / tau)
-        if abs(error) < 0.05 { error = 0 }
+        if abs(error) < 0.5 { error = 0 }  // within the encoder's resolution: arrived
         actualPosition = target - error
         velocity = error / tau
         refreshPresentRegisters()
@@ -277,6 +277,6 @@ struct VirtualMotor: Sendable {
             store(Int64(load.rounded()), in: .presentLoad)  // XL430: 0.1 % units
             store(Int64((load * 1.75).rounded()), in: .presentCurrent)  // XL330: mA, 1.75 A at full load
         }
-        store(abs(velocity) > 0.5 ? 1 : 0, in: .moving)
+        store(velocity != 0 ? 1 : 0, in: .moving)
     }
 }
