@@ -108,10 +108,12 @@ struct VirtualBusState: Sendable {
             if packet.id == broadcast {
                 for index in listening { _ = motors[index].write(address: address, data: data, now: now) }
             } else if let index = listener(packet.id) {
+                // Answer as the ID that was addressed and at the reply level in force before
+                // this write, even when the write changes either.
                 let requestID = motors[index].id
+                let answers = motors[index].answers(.write)
                 let error = motors[index].write(address: address, data: data, now: now)
-                // Answer as the ID that was addressed, even when this write changed it.
-                if motors[index].answers(.write) {
+                if answers {
                     replies.append(makeReply(motorIndex: index, requestID: requestID, error: error, data: []))
                 }
             }
