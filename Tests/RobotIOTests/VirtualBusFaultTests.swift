@@ -19,14 +19,19 @@ import Glibc
     }
 
     @Test func dropProbabilityIsAFractionAndSeeded() throws {
-        func answered(seed: UInt64) throws -> [Bool] {
+        /// Sends 40 pings; returns the replies received and the drops the bus counted.
+        func run(seed: UInt64) throws -> (received: Int, dropped: Int) {
             let client = try VirtualBusTestClient(
                 robot: .so101, options: .init(seed: seed, faults: .init(dropReplyProbability: 0.5)))
-            return try (0..<40).map { _ in try !client.transact(id: 1, .ping, timeoutMilliseconds: 20).isEmpty }
+            var received = 0
+            for _ in 0..<40 { received += try client.transact(id: 1, .ping, timeoutMilliseconds: 10).count }
+            received += try client.receive(count: 40, timeoutMilliseconds: 200).count  // late ones
+            return (received, client.bus.statistics.repliesDropped)
         }
-        let first = try answered(seed: 7)
-        #expect(first.filter { $0 }.count > 5 && first.filter { $0 }.count < 35)
-        #expect(try answered(seed: 7) == first)
+        let first = try run(seed: 7)
+        #expect(first.received + first.dropped == 40)
+        #expect(first.dropped > 5 && first.dropped < 35)
+        #expect(try run(seed: 7).dropped == first.dropped, "same seed, same faults")
     }
 
     @Test(arguments: [RobotSpec.so101, .koch])

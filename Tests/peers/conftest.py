@@ -54,3 +54,5 @@ def virtual_bus():
     for bus in started:
         code, _, err = bus.stop()
         assert code == 0, f"virtual-bus exited with {code}: {err}"
+        if bus.link:
+            assert not os.path.lexists(bus.link), f"virtual-bus left its symlink {bus.link} behind"

@@ -51,7 +51,7 @@ def test_broadcast_ping_finds_every_motor(virtual_bus):
 
 
 def test_sync_write_goals_move_motors_and_sync_read_matches(virtual_bus):
-    bus = virtual_bus("koch", "--link", f"/tmp/pirl-koch-{os.getpid()}")
+    bus = virtual_bus("koch", "--max-speed", "1000", "--link", f"/tmp/pirl-koch-{os.getpid()}")
     port, packets = open_port(bus.link)
     goals = {1: 1000, 2: 3000, 3: 2500, 4: 1500, 5: -300, 6: 2100}
     try:

@@ -34,7 +34,8 @@ def test_ping_reports_sts3215(virtual_bus):
 
 
 def test_sync_write_goals_move_motors_and_sync_read_matches(virtual_bus):
-    bus = virtual_bus("so101")
+    # 1000 ticks/s: every move takes ≥ 0.5 s, so the first read catches the motors on their way.
+    bus = virtual_bus("so101", "--max-speed", "1000")
     port, packets = open_port(bus.path)
     goals = {1: 1000, 2: 3000, 3: 2500, 4: 1500, 5: 400, 6: 2100}
     try:

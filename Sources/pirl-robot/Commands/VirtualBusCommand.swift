@@ -46,6 +46,9 @@ extension PirlRobot {
         @Option(name: .customLong("return-delay-us"), help: "Use this return delay (µs) for every motor.")
         var returnDelayMicroseconds: Int?
 
+        @Option(name: .customLong("max-speed"), help: "Top motor speed in ticks per second.")
+        var maxSpeed: Double = VirtualMotionModel().maxSpeedTicksPerSecond
+
         @Flag(name: .customLong("ignore-baud"), help: "Answer at any baud rate the client sets.")
         var ignoreBaud = false
 
@@ -57,6 +60,7 @@ extension PirlRobot {
             where !(0...1).contains(value) {
                 throw ValidationError("\(name) must be a fraction between 0 and 1, got \(value).")
             }
+            if maxSpeed <= 0 { throw ValidationError("--max-speed must be > 0 ticks per second, got \(maxSpeed).") }
             if let vanishAfter, vanishAfter < 0 { throw ValidationError("--vanish-after must be ≥ 0, got \(vanishAfter).") }
             _ = try parsedErrorBits()
         }
@@ -82,7 +86,7 @@ extension PirlRobot {
                 dropReplyProbability: dropReplies, corruptChecksumProbability: corruptReplies,
                 errorBits: try parsedErrorBits(), vanishAfterSeconds: vanishAfter, silentIDs: Set(silentIDs))
             let options = VirtualBusOptions(
-                seed: seed, faults: faults, linkPath: link, returnDelayOverrideMicroseconds: returnDelayMicroseconds,
+                seed: seed, faults: faults, motion: VirtualMotionModel(maxSpeedTicksPerSecond: maxSpeed), linkPath: link, returnDelayOverrideMicroseconds: returnDelayMicroseconds,
                 checkBaudRate: !ignoreBaud)
 
             // Block the signals before the serving thread exists so it inherits the mask
