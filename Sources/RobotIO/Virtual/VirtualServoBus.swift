@@ -141,7 +141,10 @@ public final class VirtualServoBus: Sendable {
                 pending.append(contentsOf: chunk[0..<n])
                 lastByteAt = MonotonicClock.nanoseconds()
             case 2:
-                // No client has the slave open: the master reports a hang-up at once, so sleep instead of spinning.
+                // No client has the slave open: the master reports a hang-up at once, so sleep
+                // instead of spinning, and forget a partial packet the last client left behind.
+                pending.removeAll(keepingCapacity: true)
+                start = 0
                 usleep(5_000)
                 continue
             default:
