@@ -11,5 +11,7 @@ struct PirlRobot: ParsableCommand {
         subcommands: [
             Ports.self,
             Motors.self,
+            VirtualBus.self,
+            Bench.self,
         ])
 }
