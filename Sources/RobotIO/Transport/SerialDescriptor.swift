@@ -53,9 +53,10 @@ struct SerialDescriptor {
             let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
             if n > 0 { return n }
             let e = errno
-            if n == 0 { throw .disconnected(path: path) }
-            if e == EINTR { continue }
-            if e != EAGAIN { throw SerialDescriptor.error(e, path: path, operation: "read") }
+            // With VMIN = VTIME = 0 a tty read returns 0, not EAGAIN, when nothing is queued;
+            // a real hang-up shows up as POLLHUP below.
+            if n < 0 && e == EINTR { continue }
+            if n < 0 && e != EAGAIN { throw SerialDescriptor.error(e, path: path, operation: "read") }
             let now = MonotonicClock.nanoseconds()
             if now >= deadline { return 0 }
             let r = pirl_poll_readable(fd, Int64(deadline - now))
