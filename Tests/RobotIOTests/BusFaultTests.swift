@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import RobotIO
 
@@ -95,7 +98,7 @@ import Testing
                 && message.contains("turning torque off still works")
         }
         try f.bus.syncWrite(.torqueEnable, to: f.motors, values: Array(repeating: 1, count: f.motors.count))
-        #expect(f.virtual.value(of: .torqueEnable, id: 2) == 1)
+        #expect(eventually { f.virtual.value(of: .torqueEnable, id: 2) == 1 })
         let warnings = WarningLog()
         f.bus.warningHandler = { warnings.append($0) }
         try f.robotBus.disableTorque()

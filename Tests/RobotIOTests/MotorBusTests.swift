@@ -26,9 +26,9 @@ import Testing
         try f.robotBus.enableTorque()
         let goals: [Int64] = [1000, 1500, 2000, 2500, 3000, 3500]
         try f.robotBus.writeGoals(goals)
-        for (motor, goal) in zip(f.motors, goals) {
-            #expect(f.virtual.value(of: .goalPosition, id: motor.id) == goal)
-        }
+        // Sync write has no reply: wait until the virtual bus has processed it.
+        let received = eventually { zip(f.motors, goals).allSatisfy { f.virtual.value(of: .goalPosition, id: $0.id) == $1 } }
+        #expect(received)
         var positions = [Int64](repeating: 0, count: 6)
         let arrived = try eventually(seconds: 3) {
             try f.robotBus.readPositions(into: &positions)

@@ -99,8 +99,11 @@ public final class MotorBus {
                     return .packet(packet)
                 case .corrupt(let skip, let reason):
                     rxStart += skip
-                    if corruption == nil { statistics.corruptPackets += 1 }
-                    corruption = reason
+                    // Count a corrupt packet once, and keep its reason rather than the noise after it.
+                    if corruption == nil || corruption == .noHeader {
+                        if corruption == nil { statistics.corruptPackets += 1 }
+                        corruption = reason
+                    }
                     continue
                 case .incomplete:
                     break

@@ -116,6 +116,18 @@ public enum SerialPath {
         return String(cString: resolved)
     }
 
+    /// True when the path is a character device that is a terminal (isatty),
+    /// checked without disturbing a port someone else holds.
+    public static func isTerminal(_ resolvedPath: String) -> Bool {
+        var st = stat()
+        guard stat(resolvedPath, &st) == 0, st.st_mode & S_IFMT == S_IFCHR else { return false }
+        let fd = Glibc.open(resolvedPath, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+        // EBUSY (TIOCEXCL held by another process) still means it is a tty.
+        guard fd >= 0 else { return errno == EBUSY || errno == EACCES }
+        defer { Glibc.close(fd) }
+        return isatty(fd) == 1
+    }
+
     /// True for /dev/pts/N (and the legacy /dev/ttyp* range).
     public static func isPseudoTerminal(_ resolvedPath: String) -> Bool {
         if resolvedPath.hasPrefix("/dev/pts/") { return true }

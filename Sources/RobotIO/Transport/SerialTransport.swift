@@ -39,6 +39,7 @@ public enum SerialPortOpener {
     /// Opens `path` at `baudRate`, 8N1, no flow control, exclusively.
     public static func open(_ path: String, baudRate: Int) throws(SerialError) -> any SerialTransport {
         let resolved = try SerialPath.resolve(path)
+        guard SerialPath.isTerminal(resolved) else { throw .notASerialPort(path: path) }
         if SerialPath.isPseudoTerminal(resolved) {
             return try TermiosTransport(path: path, resolvedPath: resolved, baudRate: baudRate)
         }
