@@ -31,11 +31,13 @@ final class TerminalCalibrationPrompter: CalibrationPrompter {
 
     func showRanges(_ ranges: [RecordedRange]) -> Bool {
         let stop = enterPressed(withinMilliseconds: refreshMilliseconds)
-        if redrawsInPlace || stop {
-            draw(ranges)
+        if redrawsInPlace {
+            // The echoed Enter moved the cursor below the table: leave the table as it is.
+            if !stop { draw(ranges) }
         } else {
+            // A log, not a screen: a table a second, and the final one.
             samplesSincePrint += 1
-            if samplesSincePrint * Int(refreshMilliseconds) >= 1_000 {
+            if stop || samplesSincePrint * Int(refreshMilliseconds) >= 1_000 {
                 samplesSincePrint = 0
                 draw(ranges)
             }
