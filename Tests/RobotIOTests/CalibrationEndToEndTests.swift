@@ -92,7 +92,7 @@ final class ScriptedCalibrationOperator: CalibrationPrompter {
         }
         #expect(person.prompts == ["Move the SO-101 follower to the middle of its range of motion and press Enter."])
         #expect(person.messages == [
-            "Move every joint through its full range of motion (wrist_roll excepted: it turns fully). "
+            "Move every joint except wrist_roll (full turn, kept at 0…4095) through its full range of motion. "
                 + "Recording positions; press Enter to stop.",
             "Calibration saved to \(path).",
         ])

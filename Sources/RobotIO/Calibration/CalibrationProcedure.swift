@@ -41,9 +41,10 @@ public final class CalibrationProcedure {
 
         let limited = spec.joints.indices.filter { !spec.joints[$0].fullTurn }
         let fullTurn = spec.joints.filter(\.fullTurn).map(\.name)
-        var rangesStep = "Move every joint through its full range of motion"
-        if !fullTurn.isEmpty { rangesStep += " (\(fullTurn.joined(separator: ", ")) excepted: it turns fully)" }
-        prompter.inform(rangesStep + ". Recording positions; press Enter to stop.")
+        let exception = fullTurn.isEmpty
+            ? "" : " except \(fullTurn.joined(separator: ", ")) (full turn, kept at 0…4095)"
+        prompter.inform("Move every joint\(exception) through its full range of motion. "
+                        + "Recording positions; press Enter to stop.")
         let recorder = try recordRanges(of: limited)
 
         var entries: [String: JointCalibration] = [:]
