@@ -112,10 +112,11 @@ import Glibc
         try bus.start()
         defer { bus.stop() }
         let first = try SerialPortOpener.open(bus.path, baudRate: 1_000_000)
-        try first.write(Array(FeetechCodec.instruction(id: 1, .read, parameters: [56, 2]).prefix(5)))
-        usleepMilliseconds(30)
+        // The start of a packet whose length field promises 240 bytes, then the client goes away.
+        try first.write([0xFF, 0xFF, 0x01, 0xF0, 0x02])
+        usleepMilliseconds(2)
         first.close()
-        usleepMilliseconds(30)
+        usleepMilliseconds(50)
         let second = try SerialPortOpener.open(bus.path, baudRate: 1_000_000)
         defer { second.close() }
         try second.write(FeetechCodec.instruction(id: 1, .ping))
@@ -128,6 +129,7 @@ import Glibc
             got += n
         }
         #expect(reply == [0xFF, 0xFF, 0x01, 0x02, 0x00, 0xFC])
+        #expect(bus.statistics.corruptBytesSkipped == 0, "the departed client's bytes were dropped, not parsed")
     }
 
     @Test func startTwiceOrAfterStopIsRefused() throws {
