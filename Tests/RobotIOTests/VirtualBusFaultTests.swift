@@ -107,6 +107,31 @@ import Glibc
         bus.stop()
     }
 
+    @Test func aNewClientIsServedAfterOneLeftMidPacket() throws {
+        let bus = try VirtualServoBus(robot: .so101)
+        try bus.start()
+        defer { bus.stop() }
+        let first = try SerialPortOpener.open(bus.path, baudRate: 1_000_000)
+        // The start of a packet whose length field promises 240 bytes, then the client goes away.
+        try first.write([0xFF, 0xFF, 0x01, 0xF0, 0x02])
+        usleepMilliseconds(2)
+        first.close()
+        usleepMilliseconds(50)
+        let second = try SerialPortOpener.open(bus.path, baudRate: 1_000_000)
+        defer { second.close() }
+        try second.write(FeetechCodec.instruction(id: 1, .ping))
+        var reply = [UInt8](repeating: 0, count: 6)
+        var got = 0
+        let deadline = MonotonicClock.deadline(afterMicroseconds: 200_000)
+        while got < 6 {
+            let n = try reply.withUnsafeMutableBytes { try second.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...]), deadline: deadline) }
+            if n == 0 { break }
+            got += n
+        }
+        #expect(reply == [0xFF, 0xFF, 0x01, 0x02, 0x00, 0xFC])
+        #expect(bus.statistics.corruptBytesSkipped == 0, "the departed client's bytes were dropped, not parsed")
+    }
+
     @Test func startTwiceOrAfterStopIsRefused() throws {
         let bus = try VirtualServoBus(robot: .koch)
         try bus.start()

@@ -90,3 +90,24 @@ def test_sync_write_goals_move_motors_and_sync_read_matches(virtual_bus):
         assert present() == goals
     finally:
         port.closePort()
+
+
+def test_dropped_and_vanished_replies_time_out(virtual_bus):
+    bus = virtual_bus("koch", "--drop-replies", "1")
+    port, packets = open_port(bus.path)
+    try:
+        _, result, _ = packets.ping(port, 1)
+        assert result == dxl.COMM_RX_TIMEOUT
+    finally:
+        port.closePort()
+
+    bus = virtual_bus("koch", "--vanish-after", "1.0")
+    port, packets = open_port(bus.path)
+    try:
+        _, result, _ = packets.ping(port, 1)
+        assert result == dxl.COMM_SUCCESS
+        time.sleep(1.1)
+        _, result, _ = packets.ping(port, 1)
+        assert result == dxl.COMM_RX_TIMEOUT
+    finally:
+        port.closePort()

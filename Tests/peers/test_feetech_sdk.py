@@ -91,3 +91,16 @@ def test_eeprom_needs_unlock_and_goal_beyond_angle_limit_is_clamped(virtual_bus)
         assert result == scs.COMM_SUCCESS and goal == 3000
     finally:
         port.closePort()
+
+
+def test_fault_flags_reach_the_sdk(virtual_bus):
+    bus = virtual_bus("so101", "--error-bits", "3=0x20", "--silent-id", "4")
+    port, packets = open_port(bus.path)
+    try:
+        _, result, error = packets.ping(port, 3)
+        assert result == scs.COMM_SUCCESS and error == 0x20
+        assert "Overload" in packets.getRxPacketError(error)
+        _, result, _ = packets.ping(port, 4)
+        assert result == scs.COMM_RX_TIMEOUT
+    finally:
+        port.closePort()

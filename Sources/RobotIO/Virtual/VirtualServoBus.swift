@@ -50,7 +50,8 @@ public final class VirtualServoBus: Sendable {
 
     /// Starts the serving thread (a dedicated pthread, not the cooperative pool, so
     /// return delays and blocking reads never stall Swift tasks). The vanish
-    /// timer of the initial faults starts now.
+    /// timer of the initial faults starts now. The thread keeps the bus alive until
+    /// `stop()`, so always pair the two.
     public func start() throws {
         try lifecycle.withLock { life throws(VirtualBusError) in
             guard !life.started, !life.stopped else {
