@@ -81,7 +81,8 @@ struct VirtualBusState: Sendable {
             for index in targets {
                 var data: [UInt8] = []
                 if servoProtocol == .dynamixel {
-                    let modelNumber = motors[index].model.modelNumber
+                    // A real servo answers with its Model_Number register.
+                    let modelNumber = Int(motors[index].value(of: .modelNumber) ?? Int64(motors[index].model.modelNumber))
                     data = [UInt8(truncatingIfNeeded: modelNumber), UInt8(truncatingIfNeeded: modelNumber >> 8),
                             UInt8(truncatingIfNeeded: motors[index].value(of: .firmwareVersion) ?? 0)]
                 }
