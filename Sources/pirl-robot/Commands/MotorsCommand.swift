@@ -106,6 +106,10 @@ extension Motors {
                 try printJSON(allBauds ? AnyReports.many(reports) : AnyReports.one(reports[0]))
                 return
             }
+            if let latency = motorBus.transport.latencyTimerMilliseconds {
+                print("adapter latency timer: \(latency) ms" + (latency > 2
+                    ? " — every read waits this long; lower it to 1 ms (see the README's udev rule)" : ""))
+            }
             for report in reports where !allBauds || !report.motors.isEmpty {
                 print("\(report.port) · \(report.protocolName) · \(report.baud) baud: \(report.motors.count) motor(s)")
                 if !report.motors.isEmpty {
@@ -197,11 +201,12 @@ extension Motors {
         @Argument(help: "Register name (Goal_Position, Torque_Enable, P_Coefficient, …).")
         var register: String
 
-        @Argument(help: "Value (signed where the register is).", transform: { raw in
-            guard let v = Int64(raw) else { throw ValidationError("'\(raw)' is not an integer") }
-            return v
-        })
-        var value: Int64
+        // Collected with .allUnrecognized so a negative value (-300) is not taken for an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Value (signed where the register is, e.g. -300).", valueName: "value"))
+        var values: [String] = []
+
+        /// The one integer value.
+        var value: Int64 { Int64(values[0])! }
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -210,6 +215,8 @@ extension Motors {
             guard Register(userName: register) != nil else {
                 throw ValidationError("unknown register '\(register)'; known: \(Register.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            guard values.count == 1 else { throw ValidationError("give exactly one VALUE after the register, got \(values.count)") }
+            guard Int64(values[0]) != nil else { throw ValidationError("'\(values[0])' is not an integer") }
         }
 
         struct Result: Encodable {
