@@ -147,15 +147,6 @@ public enum SerialPath {
         var buffer = [UInt8](repeating: 0, count: 16)
         let n = Glibc.read(fd, &buffer, buffer.count)
         guard n > 0 else { return nil }
-        return Int(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: " \n"))
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
+        return Int(String(decoding: buffer[0..<n].filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
     }
 }

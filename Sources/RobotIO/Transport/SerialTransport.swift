@@ -46,3 +46,25 @@ public enum SerialPortOpener {
         return try LibSerialPortTransport(path: path, resolvedPath: resolved, baudRate: baudRate)
     }
 }
+
+/// A transport whose I/O runs on a `SerialDescriptor` it owns: both transports
+/// share the read / write / flush paths and differ only in how they open.
+protocol DescriptorTransport: SerialTransport {
+    /// The open descriptor, nil once closed.
+    var descriptor: SerialDescriptor? { get }
+}
+
+extension DescriptorTransport {
+    func openDescriptor() throws(SerialError) -> SerialDescriptor {
+        guard let descriptor else { throw .closed(path: path) }
+        return descriptor
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(SerialError) { try openDescriptor().write(bytes) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64) throws(SerialError) -> Int {
+        try openDescriptor().read(into: buffer, deadline: deadline)
+    }
+
+    public func flushInput() throws(SerialError) { try openDescriptor().flushInput() }
+}
