@@ -9,6 +9,10 @@ struct PirlRobot: ParsableCommand {
         commandName: "pirl-robot",
         abstract: "Run RL-fine-tuned flow-matching robot policies on real arms, and train them in simulation.",
         subcommands: [
+            Ports.self,
+            Motors.self,
+            Calibrate.self,
+            VirtualBus.self,
             Cameras.self,
             Bench.self,
         ])

@@ -18,11 +18,6 @@ public struct ControlTable: Sendable {
         }
         return spec
     }
-
-    /// The register at `address`, if any.
-    public func register(at address: Int) -> (Register, RegisterSpec)? {
-        registers.first { $0.value.address == address }.map { ($0.key, $0.value) }
-    }
 }
 
 /// A register the motor model does not have.

@@ -7,14 +7,14 @@ import Glibc
 /// A serial transport for USB-serial adapters through libserialport: it opens
 /// and configures the port, then I/O runs on its file descriptor with
 /// microsecond deadlines (sp_blocking_read only has milliseconds).
-public final class LibSerialPortTransport: SerialTransport {
+public final class LibSerialPortTransport: DescriptorTransport {
     public let path: String
     public private(set) var baudRate: Int
     public let latencyTimerMilliseconds: Int?
     /// True when ASYNC_LOW_LATENCY could be set (FTDI latency timer → 1 ms).
     public let lowLatencyEnabled: Bool
     private var port: OpaquePointer?
-    private var descriptor: SerialDescriptor?
+    var descriptor: SerialDescriptor?
 
     /// Opens `resolvedPath` (symlinks already resolved) exclusively at `baudRate`, 8N1, no flow control.
     public init(path: String, resolvedPath: String, baudRate: Int) throws(SerialError) {
@@ -54,21 +54,8 @@ public final class LibSerialPortTransport: SerialTransport {
 
     deinit { close() }
 
-    private func open() throws(SerialError) -> SerialDescriptor {
-        guard let descriptor else { throw .closed(path: path) }
-        return descriptor
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(SerialError) { try open().write(bytes) }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64) throws(SerialError) -> Int {
-        try open().read(into: buffer, deadline: deadline)
-    }
-
-    public func flushInput() throws(SerialError) { try open().flushInput() }
-
     public func setBaudRate(_ baudRate: Int) throws(SerialError) {
-        try open().configure(baudRate: baudRate, verify: true)
+        try openDescriptor().configure(baudRate: baudRate, verify: true)
         self.baudRate = baudRate
     }
 

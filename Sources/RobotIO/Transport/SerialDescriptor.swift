@@ -53,9 +53,10 @@ struct SerialDescriptor {
             let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
             if n > 0 { return n }
             let e = errno
-            if n == 0 { throw .disconnected(path: path) }
-            if e == EINTR { continue }
-            if e != EAGAIN { throw SerialDescriptor.error(e, path: path, operation: "read") }
+            // With VMIN = VTIME = 0 a tty read returns 0, not EAGAIN, when nothing is queued;
+            // a real hang-up shows up as POLLHUP below.
+            if n < 0 && e == EINTR { continue }
+            if n < 0 && e != EAGAIN { throw SerialDescriptor.error(e, path: path, operation: "read") }
             let now = MonotonicClock.nanoseconds()
             if now >= deadline { return 0 }
             let r = pirl_poll_readable(fd, Int64(deadline - now))
@@ -115,6 +116,18 @@ public enum SerialPath {
         return String(cString: resolved)
     }
 
+    /// True when the path is a character device that is a terminal (isatty),
+    /// checked without disturbing a port someone else holds.
+    public static func isTerminal(_ resolvedPath: String) -> Bool {
+        var st = stat()
+        guard stat(resolvedPath, &st) == 0, st.st_mode & S_IFMT == S_IFCHR else { return false }
+        let fd = Glibc.open(resolvedPath, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+        // EBUSY (TIOCEXCL held by another process) still means it is a tty.
+        guard fd >= 0 else { return errno == EBUSY || errno == EACCES }
+        defer { Glibc.close(fd) }
+        return isatty(fd) == 1
+    }
+
     /// True for /dev/pts/N (and the legacy /dev/ttyp* range).
     public static func isPseudoTerminal(_ resolvedPath: String) -> Bool {
         if resolvedPath.hasPrefix("/dev/pts/") { return true }
@@ -134,15 +147,6 @@ public enum SerialPath {
         var buffer = [UInt8](repeating: 0, count: 16)
         let n = Glibc.read(fd, &buffer, buffer.count)
         guard n > 0 else { return nil }
-        return Int(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: " \n"))
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
+        return Int(String(decoding: buffer[0..<n].filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
     }
 }

@@ -39,9 +39,32 @@ public enum SerialPortOpener {
     /// Opens `path` at `baudRate`, 8N1, no flow control, exclusively.
     public static func open(_ path: String, baudRate: Int) throws(SerialError) -> any SerialTransport {
         let resolved = try SerialPath.resolve(path)
+        guard SerialPath.isTerminal(resolved) else { throw .notASerialPort(path: path) }
         if SerialPath.isPseudoTerminal(resolved) {
             return try TermiosTransport(path: path, resolvedPath: resolved, baudRate: baudRate)
         }
         return try LibSerialPortTransport(path: path, resolvedPath: resolved, baudRate: baudRate)
     }
+}
+
+/// A transport whose I/O runs on a `SerialDescriptor` it owns: both transports
+/// share the read / write / flush paths and differ only in how they open.
+protocol DescriptorTransport: SerialTransport {
+    /// The open descriptor, nil once closed.
+    var descriptor: SerialDescriptor? { get }
+}
+
+extension DescriptorTransport {
+    func openDescriptor() throws(SerialError) -> SerialDescriptor {
+        guard let descriptor else { throw .closed(path: path) }
+        return descriptor
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(SerialError) { try openDescriptor().write(bytes) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64) throws(SerialError) -> Int {
+        try openDescriptor().read(into: buffer, deadline: deadline)
+    }
+
+    public func flushInput() throws(SerialError) { try openDescriptor().flushInput() }
 }

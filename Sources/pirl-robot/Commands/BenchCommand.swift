@@ -1,10 +1,8 @@
 import ArgumentParser
 
-extension PirlRobot {
-    /// `pirl-robot bench …`: figures, not tests.
-    struct Bench: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Measure the hot paths and print figures.",
-            subcommands: [CameraBenchmark.self])
-    }
+/// `pirl-robot bench …`: measured figures, printed (never asserted in tests).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks that print figures for docs/benchmarks.md.",
+        subcommands: [BenchBus.self, CameraBenchmark.self])
 }

@@ -45,7 +45,7 @@ struct CameraBenchmark: ParsableCommand {
             _ = try camera.read(into: &frame)
             let probe = try ProbeMeasurement.run(camera: camera, seconds: seconds)
             camera.stop()
-            ageLines.append("\(name) raw, 30 fps: frame age at consumer p50 \(String(format2: probe.percentile(0.5))) ms, p99 \(String(format2: probe.percentile(0.99))) ms over \(probe.frames) frames, \(probe.statistics.dropped) dropped")
+            ageLines.append("\(name) raw, 30 fps: frame age at consumer p50 \(String(twoDecimals: probe.percentile(0.5))) ms, p99 \(String(twoDecimals: probe.percentile(0.99))) ms over \(probe.frames) frames, \(probe.statistics.dropped) dropped")
             let variants: [(String, Bool, Bool)] = format == .mjpeg
                 ? [("", false, false), (" fastdct", true, false), (" dct-scaled", true, true)]
                 : [("", false, false)]
@@ -53,9 +53,9 @@ struct CameraBenchmark: ParsableCommand {
                 for (label, fastDCT, scaled) in variants {
                     let timing = Self.time(frame: frame, size: size, iterations: iterations, fastDCT: fastDCT, scaled: scaled)
                     let kilobytes = Double(frame.info!.byteCount) / 1024
-                    print((name.padding(10) + "\(size)x\(size)" + label).padding(33) + String(format2: kilobytes).padding(10)
-                          + String(format2: timing.decode).padding(12) + String(format2: timing.preprocess).padding(16)
-                          + String(format2: timing.total50).padding(11) + String(format2: timing.total99))
+                    print((name.paddedColumn(10) + "\(size)x\(size)" + label).paddedColumn(33) + String(twoDecimals: kilobytes).paddedColumn(10)
+                          + String(twoDecimals: timing.decode).paddedColumn(12) + String(twoDecimals: timing.preprocess).paddedColumn(16)
+                          + String(twoDecimals: timing.total50).paddedColumn(11) + String(twoDecimals: timing.total99))
                 }
             }
         }
@@ -124,7 +124,7 @@ enum FakeDeviceMarker {
 
 extension String {
     /// Left-aligned in `width` columns.
-    func padding(_ width: Int) -> String {
+    fileprivate func paddedColumn(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

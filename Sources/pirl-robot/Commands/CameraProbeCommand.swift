@@ -19,7 +19,7 @@ extension PirlRobot.Cameras {
         func run() throws {
             let device = try V4L2Camera(configuration: camera.configuration)
             let setup = device.setup
-            print("\(setup.devicePath): \(setup.capabilities.card), \(setup.format), \(setup.framesPerSecond.map { "\(String(format2: $0)) fps granted" } ?? "rate not settable"), \(setup.bufferCount) buffers")
+            print("\(setup.devicePath): \(setup.capabilities.card), \(setup.format), \(setup.framesPerSecond.map { "\(String(twoDecimals: $0)) fps granted" } ?? "rate not settable"), \(setup.bufferCount) buffers")
             for control in setup.controls { print("  \(control)") }
             try device.start()
             defer { device.stop() }
@@ -77,9 +77,9 @@ struct ProbeMeasurement {
     var summary: String {
         """
         frames read:      \(frames)
-        measured fps:     \(String(format2: framesPerSecond))
-        frame age p50:    \(String(format2: percentile(0.5))) ms
-        frame age p99:    \(String(format2: percentile(0.99))) ms
+        measured fps:     \(String(twoDecimals: framesPerSecond))
+        frame age p50:    \(String(twoDecimals: percentile(0.5))) ms
+        frame age p99:    \(String(twoDecimals: percentile(0.99))) ms
         dropped (gaps):   \(statistics.dropped)
         skipped (stale):  \(statistics.skipped)
         damaged buffers:  \(statistics.damaged)

@@ -30,14 +30,14 @@ extension PirlRobot.Cameras {
             var image = RGBImage()
             try FrameDecoder().decode(buffer, into: &image)
             try PNGWriter.write(image, to: out)
-            print("wrote \(out): \(image.width)x\(image.height) from \(info.pixelFormat), sequence \(info.sequence), \(String(format2: age)) ms old when read")
+            print("wrote \(out): \(image.width)x\(image.height) from \(info.pixelFormat), sequence \(info.sequence), \(String(twoDecimals: age)) ms old when read")
         }
     }
 }
 
 extension String {
     /// A number with two decimals, without Foundation.
-    init(format2 value: Double) {
+    init(twoDecimals value: Double) {
         let scaled = (value * 100).rounded()
         let whole = Int(scaled / 100)
         let fraction = Int(abs(scaled).truncatingRemainder(dividingBy: 100))
