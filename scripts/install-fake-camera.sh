@@ -9,7 +9,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SRC="$ROOT/Tests/fake-v4l2/pirl_fake_v4l2.c"
 MULTIARCH="$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)"
-PLUGIN_DIR="${PIRL_V4L2_PLUGIN_DIR:-/usr/lib/$MULTIARCH/libv4l/plugins}"
+# libv4l2 looks only in its compiled-in LIBV4L2_PLUGIN_DIR, on Debian this one.
+PLUGIN_DIR="/usr/lib/$MULTIARCH/libv4l/plugins"
 TARGET="$PLUGIN_DIR/libv4l-fake-pirl.so"
 BUILD_DIR="$ROOT/.build/fake-v4l2"
 OUT="$BUILD_DIR/libv4l-fake-pirl.so"
