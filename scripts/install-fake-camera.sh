@@ -3,7 +3,8 @@
 # it into libv4l2's plugin directory, where v4l2_fd_open() loads every "*.so".
 # The plugin claims only marker files the tests create, so real cameras are
 # unaffected. The name sorts before Debian's libv4l-mplane.so so markers are
-# claimed before that plugin probes them. Idempotent: rebuilds and reinstalls only when the source changed.
+# claimed before that plugin probes them. Idempotent: rebuilds and reinstalls
+# only when the source changed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
