@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "pirl-robot", targets: ["pirl-robot"]),
         .library(name: "RobotIO", targets: ["RobotIO"]),
         .library(name: "Camera", targets: ["Camera"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +49,8 @@ let package = Package(
             name: "Camera",
             dependencies: ["CV4L2", "CTurboJPEG", "CPNG"]
         ),
+        // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
+        .target(name: "Runtime", dependencies: ["RobotIO", "Camera"]),
         .executableTarget(
             name: "pirl-robot",
             dependencies: [
@@ -56,6 +59,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
