@@ -50,7 +50,10 @@ let package = Package(
             dependencies: ["CV4L2", "CTurboJPEG", "CPNG"]
         ),
         // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
-        .target(name: "Runtime", dependencies: ["RobotIO", "Camera"]),
+        .target(
+            name: "Runtime",
+            dependencies: ["RobotIO", "Camera", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .executableTarget(
             name: "pirl-robot",
             dependencies: [

@@ -10,10 +10,14 @@ public struct ActionChunk: Sendable, Equatable {
     public var dimension: Int
     /// `horizon × dimension` targets in joint units.
     public var actions: [Float]
+    /// CLOCK_MONOTONIC time (ns) of the observation the chunk was computed from.
+    public var observationTimestampNanoseconds: UInt64
 
     /// Creates a chunk; `actions.count` must be `horizon × dimension`.
-    public init(startTick: Int64, horizon: Int, dimension: Int, actions: [Float]) {
+    public init(startTick: Int64, horizon: Int, dimension: Int, actions: [Float],
+                observationTimestampNanoseconds: UInt64 = 0) {
         precondition(actions.count == horizon * dimension, "actions must hold horizon × dimension values")
+        self.observationTimestampNanoseconds = observationTimestampNanoseconds
         self.startTick = startTick
         self.horizon = horizon
         self.dimension = dimension

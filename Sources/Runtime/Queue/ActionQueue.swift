@@ -20,6 +20,8 @@ public final class ActionQueue: Sendable {
         var votes: [Int32]
         /// The tick each slot holds, or Int64.min when empty.
         var ticks: [Int64]
+        /// Observation time of the newest chunk that wrote each slot.
+        var sources: [UInt64]
         /// The last tick the control thread took.
         var consumedTick: Int64 = -1
         /// Statistics.
@@ -45,7 +47,7 @@ public final class ActionQueue: Sendable {
         storage = Mutex(Storage(
             capacity: capacity, dimension: dimension, values: Array(repeating: 0, count: capacity * dimension),
             weights: Array(repeating: 0, count: capacity), votes: Array(repeating: 0, count: capacity),
-            ticks: Array(repeating: .min, count: capacity)))
+            ticks: Array(repeating: .min, count: capacity), sources: Array(repeating: 0, count: capacity)))
     }
 
     /// Adds a chunk. Actions for ticks already taken are dropped; a chunk with a
@@ -81,6 +83,7 @@ public final class ActionQueue: Sendable {
                     s.ticks[i] = tick
                     s.weights[i] = 0
                     s.votes[i] = 0
+                    s.sources[i] = 0
                 }
                 switch blending {
                 case .replace:
@@ -104,22 +107,24 @@ public final class ActionQueue: Sendable {
                     s.weights[i] = total
                 }
                 s.votes[i] += 1
+                s.sources[i] = max(s.sources[i], chunk.observationTimestampNanoseconds)
             }
             return true
         }
     }
 
-    /// The action for `tick`, copied into `action`; false when none is queued.
+    /// The action for `tick`, copied into `action`, and the observation time of
+    /// the newest chunk behind it; nil when no action is queued for `tick`.
     /// Marks every tick up to `tick` as consumed.
-    public func take(tick: Int64, into action: inout [Float]) -> Bool {
+    public func take(tick: Int64, into action: inout [Float]) -> UInt64? {
         storage.withLock { s in
             s.consumedTick = max(s.consumedTick, tick)
             let i = slot(tick, s.capacity)
-            guard s.ticks[i] == tick else { return false }
+            guard s.ticks[i] == tick else { return nil }
             let base = i * s.dimension
             for j in 0..<s.dimension { action[j] = s.values[base + j] }
             s.ticks[i] = .min
-            return true
+            return s.sources[i]
         }
     }
 
