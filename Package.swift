@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "pirl-robot", targets: ["pirl-robot"]),
         .library(name: "RobotIO", targets: ["RobotIO"]),
+        .library(name: "Policy", targets: ["Policy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,10 +38,21 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // OpenBLAS's CBLAS (Debian: libopenblas-dev) for the Policy module's matrix products.
+        .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // The flow policy: tensors, layers, network, samplers, likelihoods, checkpoints.
+        .target(
+            name: "Policy",
+            dependencies: ["CBLAS"]
+        ),
         .executableTarget(
             name: "pirl-robot",
             dependencies: [
                 "RobotIO",
+                "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -52,6 +64,11 @@ let package = Package(
                 "RobotIO",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "PolicyTests",
+            dependencies: ["Policy"],
+            exclude: ["python"]
         ),
     ],
     swiftLanguageModes: [.v6]

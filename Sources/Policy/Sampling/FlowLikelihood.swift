@@ -1,0 +1,203 @@
+/// Which entries of a chunk are scored and how they are grouped into ratios.
+///
+/// Only the executed block (rows `< executedRows`, dims `< scoredDims`) is scored
+/// (flow-rl.md §4); noise is still injected everywhere.
+public struct LikelihoodOptions: Sendable, Equatable {
+    /// H.
+    public var horizon: Int
+    /// D (model action dims).
+    public var actionDim: Int
+    /// H_exec.
+    public var executedRows: Int
+    /// Real action dims (the joints).
+    public var scoredDims: Int
+    /// Sum or mean over the K + 1 chain terms.
+    public var reduction: LogLikelihoodReduction
+    /// Element, action-row or chunk ratios.
+    public var granularity: RatioGranularity
+
+    /// Creates options; the executed block must fit in the chunk.
+    public init(horizon: Int, actionDim: Int, executedRows: Int, scoredDims: Int,
+                reduction: LogLikelihoodReduction = .mean, granularity: RatioGranularity = .chunk) {
+        precondition(executedRows >= 1 && executedRows <= horizon && scoredDims >= 1 && scoredDims <= actionDim)
+        self.horizon = horizon; self.actionDim = actionDim
+        self.executedRows = executedRows; self.scoredDims = scoredDims
+        self.reduction = reduction; self.granularity = granularity
+    }
+
+    /// The options a config implies.
+    public init(config: PolicyConfig) {
+        self.init(horizon: config.io.actionHorizon, actionDim: config.io.actionDim,
+                  executedRows: config.io.executedHorizon, scoredDims: config.io.jointNames.count,
+                  reduction: config.sampler.reduction, granularity: config.sampler.granularity)
+    }
+
+    /// Ratios per decision.
+    public var groupCount: Int {
+        switch granularity {
+        case .token: executedRows * scoredDims
+        case .action: executedRows
+        case .chunk: 1
+        }
+    }
+
+    /// The ratio that entry (row, dim) of the executed block belongs to.
+    public func group(row: Int, dim: Int) -> Int {
+        switch granularity {
+        case .token: row * scoredDims + dim
+        case .action: row
+        case .chunk: 0
+        }
+    }
+}
+
+/// Log-likelihoods (and the Flow-Noise entropy) of stored chains, per decision and group.
+public struct LogLikelihoods: Sendable {
+    /// Decisions.
+    public var batch: Int
+    /// Groups per decision.
+    public var groupCount: Int
+    /// `batch × groupCount` values of log π.
+    public var logProb: [Float]
+    /// Per decision: the mean of `½·log(2πe·s²)` over scored entries and steps (Flow-Noise; 0 otherwise).
+    public var entropy: [Float]
+}
+
+/// Recomputes log π of stored chains (flow-rl.md §4) and its gradient w.r.t. the
+/// field's parameters. One network evaluation per scored (sample, step) pair, all in
+/// one batch; no backpropagation through the chain.
+public enum FlowLikelihood {
+    /// `ℓ(x' | μ, s) = −log s − ½·log(2π) − ½·((x' − μ)/s)²`, from the log-variance.
+    public static func gaussianLogDensity(_ x: Float, mean: Float, logVariance: Float) -> Float {
+        let r = x - mean
+        return -0.5 * logVariance - halfLogTwoPi - 0.5 * r * r * _exp(-logVariance)
+    }
+
+    /// ½·log(2π).
+    public static let halfLogTwoPi: Float = 0.918_938_533_204_672_7
+
+    /// log π of every decision in `chain`.
+    public static func evaluate(_ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions) -> LogLikelihoods {
+        run(field, chain: chain, options: options, gradient: nil)
+    }
+
+    /// log π of every decision, and accumulates into the field's parameter gradients
+    /// `Σ dLogProb·∂log π/∂θ + Σ dEntropy·∂entropy/∂θ` (`dLogProb` is `batch × groupCount`).
+    public static func evaluateWithGradient(
+        _ field: some DifferentiableVelocityField, chain: FlowChain, options: LikelihoodOptions,
+        dLogProb: [Float], dEntropy: [Float]? = nil
+    ) -> LogLikelihoods {
+        precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
+        let result = run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy))
+        return result
+    }
+
+    /// The (sample, step) pairs whose transitions are stochastic, and the number of
+    /// terms in log π (including the initial-noise term for full chains).
+    static func pairs(_ chain: FlowChain) -> (pairs: [(sample: Int, step: Int)], terms: Int, includesPrior: Bool) {
+        switch (chain.method, chain.sdeSelection) {
+        case (.ode, _):
+            preconditionFailure("an ODE chain is deterministic and has no likelihood")
+        case (.flowSDE, .single):
+            return ((0..<chain.batch).map { ($0, Int(chain.stochasticStep[$0])) }, 1, false)
+        case (.flowNoise, _), (.flowSDE, .every):
+            var p: [(Int, Int)] = []
+            p.reserveCapacity(chain.batch * chain.steps)
+            for b in 0..<chain.batch { for k in 0..<chain.steps { p.append((b, k)) } }
+            return (p, chain.steps + 1, true)
+        }
+    }
+
+    private static func run(
+        _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
+        gradient: (dLogProb: [Float], dEntropy: [Float]?)?
+    ) -> LogLikelihoods {
+        let d = chain.dimension, batch = chain.batch, schedule = chain.schedule
+        precondition(d == options.horizon * options.actionDim, "chunk size disagrees with the options")
+        let (pairs, terms, includesPrior) = Self.pairs(chain)
+        let rows = pairs.count
+        let termScale: Float = options.reduction == .mean ? 1 / Float(terms) : 1
+        let groups = options.groupCount
+        var logProb = [Float](repeating: 0, count: batch * groups)
+        var entropy = [Float](repeating: 0, count: batch)
+        let scored = options.executedRows * options.scoredDims
+        let flowNoise = chain.method == .flowNoise
+
+        if includesPrior {
+            for b in 0..<batch {
+                let x0 = chain.state(0) + b * d
+                for r in 0..<options.executedRows {
+                    for j in 0..<options.scoredDims {
+                        let v = x0[r * options.actionDim + j]
+                        logProb[b * groups + options.group(row: r, dim: j)] += termScale * (-halfLogTwoPi - 0.5 * v * v)
+                    }
+                }
+            }
+        }
+
+        var x = [Float](repeating: 0, count: rows * d), times = [Float](repeating: 0, count: rows)
+        var conditions = [Int32](repeating: 0, count: rows)
+        var velocity = [Float](repeating: 0, count: rows * d), logVariance = [Float](repeating: 0, count: rows * d)
+        var dVelocity = [Float](repeating: 0, count: gradient == nil ? 0 : rows * d)
+        var dLogVariance = [Float](repeating: 0, count: gradient == nil || !flowNoise ? 0 : rows * d)
+        for (i, p) in pairs.enumerated() {
+            for j in 0..<d { x[i * d + j] = chain.state(p.step)[p.sample * d + j] }
+            times[i] = Float(schedule.time(p.step))
+            conditions[i] = Int32(p.sample)
+        }
+        x.withUnsafeBufferPointer { xp in
+            times.withUnsafeBufferPointer { tp in
+                conditions.withUnsafeBufferPointer { cp in
+                    velocity.withUnsafeMutableBufferPointer { vp in
+                        logVariance.withUnsafeMutableBufferPointer { lp in
+                            field.evaluate(x: xp.baseAddress!, t: tp.baseAddress!, conditions: cp.baseAddress!, rows: rows,
+                                           velocity: vp.baseAddress!, logVariance: flowNoise ? lp.baseAddress! : nil)
+                        }
+                    }
+                }
+            }
+        }
+
+        let delta = Float(schedule.delta)
+        let entropyScale = 1 / Float(scored * pairs.count / max(batch, 1))
+        let halfLogTwoPiE: Float = halfLogTwoPi + 0.5
+        for (i, p) in pairs.enumerated() {
+            let k = p.step, b = p.sample
+            let t = Float(schedule.time(k))
+            let next = chain.state(k + 1) + b * d
+            let c: Float = flowNoise ? 0 : Float(schedule.sdeDriftCoefficient(k))
+            let sdeLogVariance: Float = flowNoise ? 0 : Float(2 * _log(schedule.sdeStd(k)))
+            let dMeanDV: Float = -delta - c * (1 - t)
+            for r in 0..<options.executedRows {
+                for j in 0..<options.scoredDims {
+                    let e = i * d + r * options.actionDim + j
+                    let xe = x[e], ve = velocity[e]
+                    let mu = xe - delta * ve - c * (xe + (1 - t) * ve)
+                    let lv = flowNoise ? logVariance[e] : sdeLogVariance
+                    let g = b * groups + options.group(row: r, dim: j)
+                    logProb[g] += termScale * gaussianLogDensity(next[r * options.actionDim + j], mean: mu, logVariance: lv)
+                    if flowNoise { entropy[b] += entropyScale * (0.5 * lv + halfLogTwoPiE) }
+                    if let gradient {
+                        let upstream = gradient.dLogProb[g] * termScale
+                        let residual = next[r * options.actionDim + j] - mu
+                        let invVar = _exp(-lv)
+                        dVelocity[e] = upstream * residual * invVar * dMeanDV
+                        if flowNoise {
+                            var dlv = upstream * (-0.5 + 0.5 * residual * residual * invVar)
+                            if let dEntropy = gradient.dEntropy { dlv += dEntropy[b] * entropyScale * 0.5 }
+                            dLogVariance[e] = dlv
+                        }
+                    }
+                }
+            }
+        }
+        if gradient != nil, let field = field as? any DifferentiableVelocityField {
+            dVelocity.withUnsafeBufferPointer { dv in
+                dLogVariance.withUnsafeBufferPointer { dl in
+                    field.backward(dVelocity: dv.baseAddress!, dLogVariance: flowNoise ? dl.baseAddress! : nil)
+                }
+            }
+        }
+        return LogLikelihoods(batch: batch, groupCount: groups, logProb: logProb, entropy: entropy)
+    }
+}
