@@ -109,7 +109,7 @@ public final class SafeTensorsReader {
     private static func integers(_ values: [Any]) -> [Int]? {
         var out: [Int] = []
         for v in values {
-            guard let n = v as? NSNumber, !(v is Bool) else { return nil }
+            guard let n = v as? NSNumber else { return nil }
             let d = n.doubleValue
             guard d >= 0, d < 9_007_199_254_740_992, d == d.rounded() else { return nil }
             out.append(Int(d))

@@ -91,7 +91,7 @@ struct PrefixEncoder {
             let maxInput = e.cameraStages.map { $0[0].inputCount }.max()!
             let maxColumns = e.cameraStages.flatMap { $0 }.map(\.columnCount).max()!
             var total = e.cameraStages.map { s in capacity * (s[0].inputCount + 2 * s.map(\.outputCount).reduce(0, +)) }.reduce(0, +)
-            total += capacity * (e.embedding.width + 2 * e.stateProjection.outFeatures + 2 * e.concatWidth + 2 * e.width
+            total += capacity * (e.embedding.width + 2 * e.stateProjection.outFeatures + 2 * e.concatWidth + 3 * e.width
                                  + 2 * e.stateProjection.outFeatures + e.config.io.stateDim)
             total += maxColumns + 2 * capacity * max(maxStage, maxInput)
             let arena = BufferArena(count: total)
