@@ -9,5 +9,7 @@ struct PirlRobot: ParsableCommand {
         commandName: "pirl-robot",
         abstract: "Run RL-fine-tuned flow-matching robot policies on real arms, and train them in simulation.",
         subcommands: [
+            PolicyCommand.self,
+            BenchCommand.self,
         ])
 }
