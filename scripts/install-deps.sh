@@ -7,14 +7,17 @@ set -euo pipefail
 APT_PACKAGES=(
   pkg-config
   libserialport-dev   # RobotIO: USB-serial adapters
+  libopenblas-dev     # Policy: cblas_sgemm through the CBLAS module
 )
 PIP_PACKAGES=(
   pytest
   pyserial
   dynamixel-sdk        # Dynamixel Protocol 2.0 peer (PacketHandler, GroupSyncRead/Write)
   feetech-servo-sdk    # Feetech SCS/STS peer (scservo_sdk)
+  numpy                # Policy: the NumPy reference forward pass
+  safetensors          # Policy: independent safetensors reader/writer peer
 )
-PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk)
+PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk numpy safetensors)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
