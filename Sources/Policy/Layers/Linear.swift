@@ -31,8 +31,13 @@ public struct Linear: Sendable {
     /// `y = x·Wᵀ + b` for `rows` rows.
     public func forward(_ p: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int) {
         for r in 0..<rows { (y + r * outFeatures).update(from: p + bias, count: outFeatures) }
-        BLAS.gemm(.none, .transposed, m: rows, n: outFeatures, k: inFeatures,
-                  a: x, b: p + weight, beta: 1, c: y)
+        if rows == 1 {
+            // One row: a matrix–vector product avoids sgemm's packing of W.
+            BLAS.gemv(.none, rows: outFeatures, columns: inFeatures, a: p + weight, x: x, beta: 1, y: y)
+        } else {
+            BLAS.gemm(.none, .transposed, m: rows, n: outFeatures, k: inFeatures,
+                      a: x, b: p + weight, beta: 1, c: y)
+        }
     }
 
     /// Accumulates `dW += dyᵀ·x`, `db += Σ dy`; writes (or, with `accumulate`, adds)

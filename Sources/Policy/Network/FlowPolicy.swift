@@ -103,8 +103,9 @@ public final class FlowPolicy: DifferentiableVelocityField {
         velocityNetwork.backward(parameters.values, parameters.gradients, dVelocity: dVelocity, dLogVariance: dLogVariance, act: act)
         let pw = prefixWidth
         if prefixGradient.count != encodedCount * pw { prefixGradient = .init(repeating: 0, count: encodedCount * pw) }
-        for (r, c) in act.conditions.enumerated() {
-            for i in 0..<pw { prefixGradient[Int(c) * pw + i] += act.dPrefixRows[r * pw + i] }
+        for r in 0..<act.rows {
+            let c = Int(act.conditions[r])
+            for i in 0..<pw { prefixGradient[c * pw + i] += act.dPrefixRows[r * pw + i] }
         }
     }
 

@@ -81,11 +81,14 @@ struct VelocityNetwork {
         /// The gradient of the gathered prefix rows (`rows × prefixWidth`), written by backward.
         let dPrefixRows: UnsafeMutablePointer<Float>
         var rows = 0
-        var conditions: [Int32] = []
+        /// The observation index of each row of the last forward.
+        let conditions: UnsafeMutablePointer<Int32>
         private let arena: BufferArena
 
         init(_ n: VelocityNetwork, capacity: Int) {
             self.capacity = capacity
+            conditions = .allocate(capacity: capacity)
+            conditions.initialize(repeating: 0, count: capacity)
             let w = n.width, c = n.chunk, hid = max(n.hidden, 1), e = n.timeEmbedding.width, nh = n.noise1.outFeatures
             let nb = n.blocks.count
             let perRow = c + 1 + e + 2 * w + 2 * w + n.prefixWidth + w
@@ -112,6 +115,8 @@ struct VelocityNetwork {
             dNoise1Post = take(nh); dNoise1Pre = take(nh); dNoise2 = take(c)
             dPrefixRows = take(n.prefixWidth)
         }
+
+        deinit { conditions.deallocate() }
     }
 
     /// Forward pass: `velocity` (`rows × chunk`) and, when given, `logVariance`.
@@ -124,7 +129,7 @@ struct VelocityNetwork {
         precondition(rows <= act.capacity)
         let w = width, pw = prefixWidth, nb = blocks.count
         act.rows = rows
-        act.conditions = Array(UnsafeBufferPointer(start: conditions, count: rows))
+        act.conditions.update(from: conditions, count: rows)
         act.x.update(from: x, count: rows * chunk)
         act.times.update(from: t, count: rows)
         for r in 0..<rows { (act.prefixRows + r * pw).update(from: prefix + Int(conditions[r]) * pw, count: pw) }

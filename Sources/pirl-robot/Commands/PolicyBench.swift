@@ -28,6 +28,7 @@ extension BenchCommand {
         }
 
         func run() throws {
+            let core = BLAS.correctKernelSelection()
             BLAS.setThreadCount(threads)
             let policy: FlowPolicy
             let checkpoint: String
@@ -41,8 +42,11 @@ extension BenchCommand {
                 try PolicyCheckpoint.save(policy, normStats: .identity(for: policy.config), to: checkpoint)
             }
             let c = policy.config
-            print("policy: \(policy.parameters.count) parameters; cameras \(c.io.cameras.map { "\($0.width)x\($0.height)" }.joined(separator: ", ")), H = \(c.io.actionHorizon), D = \(c.io.actionDim); OpenBLAS threads \(threads)")
+            print("policy: \(policy.parameters.count) parameters; cameras \(c.io.cameras.map { "\($0.width)x\($0.height)" }.joined(separator: ", ")), H = \(c.io.actionHorizon), D = \(c.io.actionDim); OpenBLAS \(core) kernels, \(threads) thread(s)")
             var swiftP50K4 = 0.0
+            let (e50, e99) = measure(policy, batchSize: 1, steps: 0, iterations: iterations)
+            print(String(format: "encoder only, batch 1: p50 %.3f ms, p99 %.3f ms, %.2f MFLOP, %.2f GFLOP/s",
+                         e50 * 1e3, e99 * 1e3, Double(policy.encoderFlops) / 1e6, Double(policy.encoderFlops) / e50 / 1e9))
             for k in [4, 10] {
                 let (p50, p99) = measure(policy, batchSize: 1, steps: k, iterations: iterations)
                 let flops = Double(policy.encoderFlops + k * policy.velocityFlops)
@@ -63,7 +67,8 @@ extension BenchCommand {
             }
         }
 
-        /// p50 and p99 seconds per call of encode + K-step ODE over `batchSize` observations.
+        /// p50 and p99 seconds per call of encode + K-step ODE over `batchSize` observations
+        /// (encode only when `steps` is 0).
         func measure(_ policy: FlowPolicy, batchSize: Int, steps: Int, iterations: Int) -> (Double, Double) {
             var rng = RandomSource(seed: 1)
             let c = policy.config
@@ -73,16 +78,16 @@ extension BenchCommand {
                 count: batchSize, images: images, state: (0..<(batchSize * c.io.stateDim)).map { _ in rng.gaussian() },
                 tokens: Array((0..<batchSize).map { _ in tokens }.joined()),
                 tokenOffsets: (0...batchSize).map { Int32($0 * tokens.count) })
-            let chain = FlowChain(batch: batchSize, dimension: policy.dimension, steps: steps)
+            let chain = FlowChain(batch: batchSize, dimension: policy.dimension, steps: max(steps, 1))
             let sampler = FlowSampler(method: .ode)
-            for _ in 0..<5 { policy.encode(batch); sampler.sample(policy, into: chain, using: &rng) }
+            for _ in 0..<5 { policy.encode(batch); if steps > 0 { sampler.sample(policy, into: chain, using: &rng) } }
             var times: [Double] = []
             times.reserveCapacity(iterations)
             let clock = ContinuousClock()
             for _ in 0..<iterations {
                 let start = clock.now
                 policy.encode(batch)
-                sampler.sample(policy, into: chain, using: &rng)
+                if steps > 0 { sampler.sample(policy, into: chain, using: &rng) }
                 let d = clock.now - start
                 times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
             }

@@ -35,6 +35,7 @@ extension PolicyCommand {
         }
 
         func run() throws {
+            BLAS.correctKernelSelection()
             let predictor = try ChunkPredictor(checkpoint: directory)
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: obs)) } catch {
