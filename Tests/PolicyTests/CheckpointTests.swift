@@ -29,14 +29,14 @@ struct CheckpointTests {
         bytes.append(contentsOf: header.utf8)
         bytes.append(contentsOf: data)
         let path = Support.temporaryDirectory() + "/model.safetensors"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         return path
     }
 
     /// Writes raw bytes as a safetensors file.
     static func writeBytes(_ bytes: [UInt8]) -> String {
         let path = Support.temporaryDirectory() + "/model.safetensors"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         return path
     }
 
@@ -89,7 +89,7 @@ struct CheckpointTests {
         #expect(reader.metadata.isEmpty)
         for length in 0..<full.count {
             let cut = Support.temporaryDirectory() + "/cut.safetensors"
-            FileManager.default.createFile(atPath: cut, contents: full.prefix(length))
+            #expect(FileManager.default.createFile(atPath: cut, contents: full.prefix(length)))
             #expect(Self.readError(cut) != nil, "a file cut to \(length) of \(full.count) bytes must be rejected")
         }
         // Flip every header byte in turn: the reader may accept or reject, but never crash,
@@ -99,7 +99,7 @@ struct CheckpointTests {
             var bytes = [UInt8](full)
             bytes[i] = UInt8(truncatingIfNeeded: rng.next())
             let flipped = Support.temporaryDirectory() + "/flip.safetensors"
-            FileManager.default.createFile(atPath: flipped, contents: Data(bytes))
+            #expect(FileManager.default.createFile(atPath: flipped, contents: Data(bytes)))
             if let r = try? SafeTensorsReader(path: flipped) {
                 for (name, info) in r.tensors { #expect(info.end <= bytes.count); _ = try r.floats(name) }
             }

@@ -97,7 +97,7 @@ struct LayerGradientTests {
         Support.expectClose(dm.map(Double.init), nm, "modulation scale/shift")
     }
 
-    @Test(arguments: [(4, 4, 0, 8), (3, 2, 1, 7), (3, 1, 1, 5)])
+    @Test(arguments: [(4, 4, 0, 8), (3, 2, 1, 7), (3, 1, 1, 5), (3, 2, 1, 1), (3, 2, 1, 2)])
     func conv2d(kernel: Int, stride: Int, padding: Int, size: Int) {
         var rng = RandomSource(seed: 5)
         var layout = ParameterLayout()

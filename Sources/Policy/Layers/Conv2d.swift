@@ -72,16 +72,21 @@ public struct Conv2d: Sendable {
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
                     let dst = col + row * oh * ow
+                    // Output columns whose input column ix = ox·stride − padding + kx is inside the image.
+                    let oxLo = min(ow, max(0, (padding - kx + stride - 1) / stride))
+                    let last = width - 1 + padding - kx  // ix < width ⇔ ox·stride ≤ last
+                    let oxHi = last < 0 ? oxLo : max(oxLo, min(ow, last / stride + 1))
                     for oy in 0..<oh {
                         let iy = oy * stride - padding + ky
+                        let d = dst + oy * ow
                         if iy < 0 || iy >= height {
-                            (dst + oy * ow).update(repeating: 0, count: ow)
+                            d.update(repeating: 0, count: ow)
                             continue
                         }
-                        for ox in 0..<ow {
-                            let ix = ox * stride - padding + kx
-                            dst[oy * ow + ox] = (ix >= 0 && ix < width) ? xc[iy * width + ix] : 0
-                        }
+                        if oxLo > 0 { d.update(repeating: 0, count: oxLo) }
+                        if oxHi < ow { (d + oxHi).update(repeating: 0, count: ow - oxHi) }
+                        let src = xc + iy * width - padding + kx
+                        for ox in oxLo..<oxHi { d[ox] = src[ox * stride] }
                     }
                     row += 1
                 }
