@@ -27,6 +27,7 @@ test: swift-test peer-test
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/pirl-robot bench bus --robot so101
+	.build/release/pirl-robot bench policy
 
 clean:
 	$(SWIFT) package clean
