@@ -15,12 +15,13 @@ public final class FlowChain {
     public let states: UnsafeMutablePointer<Float>
     /// k* per sample for hybrid Flow-SDE; −1 otherwise.
     public let stochasticStep: UnsafeMutablePointer<Int32>
-    /// The method that produced the chain.
-    public internal(set) var method: SamplerMethod = .ode
-    /// Which Flow-SDE steps were stochastic.
-    public internal(set) var sdeSelection: SDEStepSelection = .single
-    /// The schedule used.
-    public internal(set) var schedule: FlowSchedule
+    /// The method that produced the chain. The sampler sets it; a trainer that refills
+    /// `states` and `stochasticStep` from its rollout storage sets it to match.
+    public var method: SamplerMethod = .ode
+    /// Which Flow-SDE steps were stochastic (set like ``method``).
+    public var sdeSelection: SDEStepSelection = .single
+    /// The K-step schedule (fixed at creation).
+    public let schedule: FlowSchedule
 
     // Scratch for the sampler: velocities, log-variances, times, conditions.
     let velocity: UnsafeMutablePointer<Float>

@@ -78,7 +78,7 @@ public enum FlowLikelihood {
 
     /// log π of every decision in `chain`.
     public static func evaluate(_ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions) -> LogLikelihoods {
-        run(field, chain: chain, options: options, gradient: nil)
+        run(field, chain: chain, options: options, gradient: nil, backward: nil)
     }
 
     /// log π of every decision, and accumulates into the field's parameter gradients
@@ -88,8 +88,9 @@ public enum FlowLikelihood {
         dLogProb: [Float], dEntropy: [Float]? = nil
     ) -> LogLikelihoods {
         precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
-        let result = run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy))
-        return result
+        run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
+            field.backward(dVelocity: $0, dLogVariance: $1)
+        }
     }
 
     /// The (sample, step) pairs whose transitions are stochastic, and the number of
@@ -99,7 +100,12 @@ public enum FlowLikelihood {
         case (.ode, _):
             preconditionFailure("an ODE chain is deterministic and has no likelihood")
         case (.flowSDE, .single):
-            return ((0..<chain.batch).map { ($0, Int(chain.stochasticStep[$0])) }, 1, false)
+            let pairs = (0..<chain.batch).map { b in
+                let k = Int(chain.stochasticStep[b])
+                precondition((0..<chain.steps).contains(k), "sample \(b) has no stochastic step k* (found \(k))")
+                return (sample: b, step: k)
+            }
+            return (pairs, 1, false)
         case (.flowNoise, _), (.flowSDE, .every):
             var p: [(Int, Int)] = []
             p.reserveCapacity(chain.batch * chain.steps)
@@ -110,7 +116,8 @@ public enum FlowLikelihood {
 
     private static func run(
         _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
-        gradient: (dLogProb: [Float], dEntropy: [Float]?)?
+        gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
+        backward: ((UnsafePointer<Float>, UnsafePointer<Float>?) -> Void)?
     ) -> LogLikelihoods {
         let d = chain.dimension, batch = chain.batch, schedule = chain.schedule
         precondition(d == options.horizon * options.actionDim, "chunk size disagrees with the options")
@@ -191,10 +198,10 @@ public enum FlowLikelihood {
                 }
             }
         }
-        if gradient != nil, let field = field as? any DifferentiableVelocityField {
+        if let backward {
             dVelocity.withUnsafeBufferPointer { dv in
                 dLogVariance.withUnsafeBufferPointer { dl in
-                    field.backward(dVelocity: dv.baseAddress!, dLogVariance: flowNoise ? dl.baseAddress! : nil)
+                    backward(dv.baseAddress!, flowNoise ? dl.baseAddress! : nil)
                 }
             }
         }
