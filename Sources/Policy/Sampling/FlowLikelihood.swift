@@ -88,7 +88,7 @@ public enum FlowLikelihood {
         dLogProb: [Float], dEntropy: [Float]? = nil
     ) -> LogLikelihoods {
         precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
-        run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
+        return run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
             field.backward(dVelocity: $0, dLogVariance: $1)
         }
     }
