@@ -22,6 +22,11 @@ public final class FlowPolicy: DifferentiableVelocityField {
     /// Accumulated gradient of the encoded prefix, `observations × prefixWidth`.
     private var prefixGradient: [Float] = []
 
+    /// The largest parameter count a config may ask for (100 M).
+    public static let maxParameters = 100_000_000
+    /// The largest encoder activation count per observation a config may ask for (32 M floats).
+    public static let maxActivationsPerObservation = 32_000_000
+
     /// Builds the layout for `config` (validated first); parameters start at zero.
     public init(config: PolicyConfig) throws(PolicyConfigError) {
         try config.validate()
@@ -30,6 +35,16 @@ public final class FlowPolicy: DifferentiableVelocityField {
         encoder = PrefixEncoder(config: config, layout: &layout)
         velocityNetwork = VelocityNetwork(config: config, layout: &layout)
         valueHead = ValueHead(config: config, layout: &layout)
+        // Refuse sizes that would exhaust memory before allocating anything (a hostile
+        // or mistyped config.json must fail with an error, not kill the process).
+        guard layout.count <= Self.maxParameters else {
+            throw PolicyConfigError(field: "architecture", value: "\(layout.count) parameters", rule: "at most \(Self.maxParameters) parameters")
+        }
+        let activations = encoder.cameraStages.map { s in s[0].inputCount + 2 * s.map(\.outputCount).reduce(0, +) }.reduce(0, +)
+        guard activations <= Self.maxActivationsPerObservation else {
+            throw PolicyConfigError(field: "io.cameras", value: "\(activations) activations per observation",
+                                    rule: "at most \(Self.maxActivationsPerObservation) (smaller images or fewer channels)")
+        }
         parameters = ParameterStore(layout: layout)
         tokenizer = InstructionTokenizer(vocabularySize: config.architecture.vocabularySize)
     }
