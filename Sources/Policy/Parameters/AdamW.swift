@@ -60,7 +60,7 @@ public struct AdamW: Sendable {
         if let maxNorm = maxGradientNorm, norm > Double(maxNorm) { scale = Float(Double(maxNorm) / (norm + 1e-6)) }
         stepCount += 1
         let (b1, b2) = betas
-        let c1 = 1 - _pow(b1, stepCount), c2 = 1 - _pow(b2, stepCount)
+        let c1 = 1 - _pow(b1, Float(stepCount)), c2 = 1 - _pow(b2, Float(stepCount))
         let p = store.values, g = store.gradients, m = store.firstMoment, v = store.secondMoment
         for group in groups where group.learningRate != 0 {
             let lr = group.learningRate, wd = group.weightDecay
@@ -76,10 +76,4 @@ public struct AdamW: Sendable {
         }
         return StepReport(gradientNorm: norm, applied: true)
     }
-}
-
-func _pow(_ base: Float, _ n: Int) -> Float {
-    var r: Float = 1
-    for _ in 0..<n { r *= base; if r == 0 { break } }
-    return r
 }

@@ -15,3 +15,4 @@ func _sin(_ x: Float) -> Float { sinf(x) }
 func _cos(_ x: Float) -> Float { cosf(x) }
 func _exp(_ x: Double) -> Double { exp(x) }
 func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+func _pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
