@@ -81,7 +81,8 @@ public final class FlowPolicy: DifferentiableVelocityField {
         precondition(batch.state.count == batch.count * config.io.stateDim, "state is not count × stateDim")
         precondition(batch.tokenOffsets.count == batch.count + 1, "tokenOffsets must have count + 1 entries")
         precondition(batch.tokens.allSatisfy { $0 >= 0 && Int($0) < config.architecture.vocabularySize }, "token id outside the vocabulary")
-        for (c, cam) in config.io.cameras.enumerated() {
+        for c in config.io.cameras.indices {
+            let cam = config.io.cameras[c]
             precondition(batch.images[c].count == batch.count * 3 * cam.width * cam.height, "camera \(cam.name) images have the wrong size")
         }
         if (encoderActivations?.capacity ?? 0) < batch.count {

@@ -126,10 +126,12 @@ struct PrefixEncoder {
         let n = batch.count
         act.count = n
         let f = cameraFeatures, cw = concatWidth
-        for (c, stages) in cameraStages.enumerated() {
+        for c in cameraStages.indices {
+            let stages = cameraStages[c]
             batch.images[c].withUnsafeBufferPointer { act.images[c].update(from: $0.baseAddress!, count: n * stages[0].inputCount) }
             var input = UnsafePointer(act.images[c])
-            for (i, conv) in stages.enumerated() {
+            for i in stages.indices {
+                let conv = stages[i]
                 conv.forward(p, x: input, y: act.stagePre[c][i], images: n, columns: act.columns)
                 stageActivation.forward(act.stagePre[c][i], act.stagePost[c][i], count: n * conv.outputCount)
                 input = UnsafePointer(act.stagePost[c][i])

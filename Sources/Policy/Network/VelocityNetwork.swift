@@ -143,7 +143,8 @@ struct VelocityNetwork {
         Activation.silu.forward(act.cond, act.condPost, count: rows * w)
         // Residual stream.
         inputProjection.forward(p, x: act.x, y: act.residual[0], rows: rows)
-        for (i, b) in blocks.enumerated() {
+        for i in blocks.indices {  // index loop: no iterator boxing in unoptimized builds
+            let b = blocks[i]
             b.norm.forward(p, x: act.residual[i], y: act.normed[i], mean: act.mean[i], rstd: act.rstd[i], rows: rows)
             b.modulation.forward(p, x: act.condPost, y: act.modulation[i], rows: rows)
             Modulation.forward(x: act.normed[i], modulation: act.modulation[i], y: act.modulated[i], rows: rows, width: w)
