@@ -13,6 +13,23 @@ struct ConfigTests {
         #expect(try JSONDecoder().decode(PolicyConfig.self, from: data) == PolicyConfig())
     }
 
+    @Test func partialConfigsTakeDefaultsAndUnknownKeysAreErrors() throws {
+        let partial = #"{"io": {"cameras": [{"name": "top"}], "actionHorizon": 8}, "architecture": {"expertBlocks": 2}}"#
+        let c = try JSONDecoder().decode(PolicyConfig.self, from: Data(partial.utf8))
+        #expect(c.io.cameras == [.init(name: "top", width: 64, height: 64)])
+        #expect(c.io.actionHorizon == 8 && c.io.actionDim == 6 && c.io.executedHorizon == 5)
+        #expect(c.architecture.expertBlocks == 2 && c.architecture.expertWidth == 256)
+        #expect(c.sampler == PolicyConfig.SamplerDefaults() && c.provenance == PolicyConfig.Provenance())
+        #expect(try JSONDecoder().decode(PolicyConfig.self, from: Data("{}".utf8)) == PolicyConfig())
+        let typo = #"{"architecture": {"expertWidht": 128}}"#
+        do {
+            _ = try JSONDecoder().decode(PolicyConfig.self, from: Data(typo.utf8))
+            Issue.record("a misspelt key was accepted")
+        } catch {
+            #expect("\(error)".contains("unknown key 'expertWidht'"))
+        }
+    }
+
     @Test func validateNamesTheBadField() {
         var c = PolicyConfig()
         c.io.executedHorizon = 11

@@ -96,3 +96,18 @@ def test_help_for_each_command():
     for args in (["policy"], ["policy", "init"], ["policy", "info"], ["policy", "sample"], ["bench", "policy"]):
         out = run(*args, "--help").stdout
         assert "USAGE: pirl-robot " + " ".join(args) in out
+
+
+def test_init_from_a_partial_config_and_a_misspelt_key(tmp_path):
+    cfg = tmp_path / "small.json"
+    cfg.write_text(json.dumps({"io": {"cameras": [{"name": "top", "width": 32, "height": 32}]},
+                               "architecture": {"expertWidth": 64, "expertHiddenWidth": 128, "expertBlocks": 1}}))
+    out = tmp_path / "small"
+    run("policy", "init", "--config", str(cfg), "--out", str(out))
+    written = json.loads((out / "config.json").read_text())
+    assert written["io"]["cameras"] == [{"name": "top", "width": 32, "height": 32}]
+    assert written["architecture"]["expertWidth"] == 64 and written["architecture"]["prefixWidth"] == 256
+    assert "cameras: top 32x32" in run("policy", "info", str(out)).stdout
+    cfg.write_text(json.dumps({"architecture": {"expertWidht": 64}}))
+    result = run("policy", "init", "--config", str(cfg), "--out", str(tmp_path / "bad"), check=False)
+    assert result.returncode != 0 and "unknown key 'expertWidht'" in result.stderr

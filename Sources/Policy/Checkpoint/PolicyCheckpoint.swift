@@ -85,7 +85,7 @@ public enum PolicyCheckpoint {
         } catch let DecodingError.valueNotFound(_, context) {
             throw makeError("null at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
         } catch let DecodingError.dataCorrupted(context) {
-            throw makeError("invalid JSON at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
+            throw makeError("at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
         } catch {
             throw makeError("\(error)")
         }

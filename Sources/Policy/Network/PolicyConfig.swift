@@ -192,3 +192,125 @@ public struct PolicyConfigError: Error, CustomStringConvertible, Equatable {
     /// A readable message.
     public var description: String { "invalid config: \(field) = \(value); must be \(rule)" }
 }
+
+// MARK: - Decoding
+//
+// config.json may omit any field (its documented default is used); an unknown key is an
+// error naming it, so a misspelt field never silently falls back to a default. These live
+// in this file because they use the synthesized CodingKeys.
+
+/// Any string key, for listing the keys a JSON object actually has.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+private extension Decoder {
+    /// Throws when the object has a key that `Keys` does not know.
+    func rejectUnknownKeys<Keys: CodingKey>(_: Keys.Type) throws {
+        let raw = try container(keyedBy: AnyKey.self)
+        for key in raw.allKeys where Keys(stringValue: key.stringValue) == nil {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: raw, debugDescription: "unknown key '\(key.stringValue)'")
+        }
+    }
+}
+
+private extension KeyedDecodingContainer {
+    /// The value at `key`, or `fallback` when the key is absent.
+    func value<T: Decodable>(_ key: Key, or fallback: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+}
+
+extension PolicyConfig {
+    /// Decodes a possibly partial config.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(io: try c.value(.io, or: IOSpec()), architecture: try c.value(.architecture, or: Architecture()),
+                  sampler: try c.value(.sampler, or: SamplerDefaults()), provenance: try c.value(.provenance, or: Provenance()))
+    }
+}
+
+extension PolicyConfig.Camera {
+    /// Decodes a camera; `name` is required, the size defaults to 64×64.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name),
+                  width: try c.value(.width, or: 64), height: try c.value(.height, or: 64))
+    }
+}
+
+extension PolicyConfig.IOSpec {
+    /// Decodes a possibly partial I/O spec.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        cameras = try c.value(.cameras, or: cameras)
+        jointNames = try c.value(.jointNames, or: jointNames)
+        stateDim = try c.value(.stateDim, or: stateDim)
+        actionDim = try c.value(.actionDim, or: actionDim)
+        actionHorizon = try c.value(.actionHorizon, or: actionHorizon)
+        executedHorizon = try c.value(.executedHorizon, or: executedHorizon)
+        controlRateHz = try c.value(.controlRateHz, or: controlRateHz)
+        normalization = try c.value(.normalization, or: normalization)
+    }
+}
+
+extension PolicyConfig.Architecture {
+    /// Decodes a possibly partial architecture.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        visionChannels = try c.value(.visionChannels, or: visionChannels)
+        patchSize = try c.value(.patchSize, or: patchSize)
+        sharedVisionEncoder = try c.value(.sharedVisionEncoder, or: sharedVisionEncoder)
+        vocabularySize = try c.value(.vocabularySize, or: vocabularySize)
+        tokenWidth = try c.value(.tokenWidth, or: tokenWidth)
+        stateWidth = try c.value(.stateWidth, or: stateWidth)
+        prefixWidth = try c.value(.prefixWidth, or: prefixWidth)
+        expertWidth = try c.value(.expertWidth, or: expertWidth)
+        expertBlocks = try c.value(.expertBlocks, or: expertBlocks)
+        expertHiddenWidth = try c.value(.expertHiddenWidth, or: expertHiddenWidth)
+        timeEmbeddingWidth = try c.value(.timeEmbeddingWidth, or: timeEmbeddingWidth)
+        timeMinPeriod = try c.value(.timeMinPeriod, or: timeMinPeriod)
+        timeMaxPeriod = try c.value(.timeMaxPeriod, or: timeMaxPeriod)
+        noiseHeadWidth = try c.value(.noiseHeadWidth, or: noiseHeadWidth)
+        noiseStdMin = try c.value(.noiseStdMin, or: noiseStdMin)
+        noiseStdMax = try c.value(.noiseStdMax, or: noiseStdMax)
+        valueWidth = try c.value(.valueWidth, or: valueWidth)
+    }
+}
+
+extension PolicyConfig.SamplerDefaults {
+    /// Decodes possibly partial sampler defaults.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        method = try c.value(.method, or: method)
+        steps = try c.value(.steps, or: steps)
+        noiseLevel = try c.value(.noiseLevel, or: noiseLevel)
+        reduction = try c.value(.reduction, or: reduction)
+        granularity = try c.value(.granularity, or: granularity)
+    }
+}
+
+extension PolicyConfig.Provenance {
+    /// Decodes provenance (every field optional); unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(task: try c.decodeIfPresent(String.self, forKey: .task),
+                  trainingConfig: try c.decodeIfPresent(String.self, forKey: .trainingConfig),
+                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed),
+                  steps: try c.decodeIfPresent(Int.self, forKey: .steps),
+                  evalSuccess: try c.decodeIfPresent(Double.self, forKey: .evalSuccess))
+    }
+}
