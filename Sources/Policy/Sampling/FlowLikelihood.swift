@@ -12,7 +12,9 @@ public struct LogLikelihoods: Sendable {
 
 /// Recomputes log π of stored chains (flow-rl.md §4) and its gradient w.r.t. the
 /// field's parameters. One network evaluation per scored (sample, step) pair, all in
-/// one batch; no backpropagation through the chain.
+/// one batch; no backpropagation through the chain. Row (b, k) is evaluated with
+/// condition index b, so a ``FlowPolicy`` must have encoded the chain's observations
+/// in sample order first.
 public enum FlowLikelihood {
     /// `ℓ(x' | μ, s) = −log s − ½·log(2π) − ½·((x' − μ)/s)²`, from the log-variance.
     public static func gaussianLogDensity(_ x: Float, mean: Float, logVariance: Float) -> Float {
