@@ -59,9 +59,9 @@ struct PythonPeerTests {
     }
 
     /// The NumPy reference agrees with Swift to 1e-4 relative error (‖a − b‖∞ / ‖b‖∞) on
-    /// random inputs, for the default config.
-    @Test func forwardParityWithNumPyReference() throws {
-        let policy = try FlowPolicy(config: PolicyConfig())
+    /// random inputs, for the default config (and a small one with per-camera encoders).
+    @Test(arguments: [false, true]) func forwardParityWithNumPyReference(smallPerCamera: Bool) throws {
+        let policy = try FlowPolicy(config: smallPerCamera ? Support.smallConfig(shared: false) : PolicyConfig())
         policy.initialize(seed: 73)
         let dir = Support.temporaryDirectory()
         try PolicyCheckpoint.save(policy, normStats: .identity(for: policy.config), to: dir)
