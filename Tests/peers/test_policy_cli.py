@@ -111,3 +111,15 @@ def test_init_from_a_partial_config_and_a_misspelt_key(tmp_path):
     cfg.write_text(json.dumps({"architecture": {"expertWidht": 64}}))
     result = run("policy", "init", "--config", str(cfg), "--out", str(tmp_path / "bad"), check=False)
     assert result.returncode != 0 and "unknown key 'expertWidht'" in result.stderr
+
+
+def test_bench_policy_prints_every_figure(tmp_path):
+    cfg = tmp_path / "tiny.json"
+    cfg.write_text(json.dumps({"architecture": {"expertWidth": 32, "expertHiddenWidth": 32, "expertBlocks": 1,
+                                                "visionChannels": [8, 8, 8]}}))
+    run("policy", "init", "--config", str(cfg), "--out", str(tmp_path / "tiny"))
+    out = run("bench", "policy", str(tmp_path / "tiny"), "--iterations", "10", "--numpy-reference",
+              os.path.join(os.path.dirname(__file__), "..", "PolicyTests", "python", "reference_forward.py")).stdout
+    for line in ("encoder only, batch 1: p50", "ODE K=4 batch 1: p50", "ODE K=10 batch 1: p50",
+                 "ODE K=4 batch 64:", "chunks/s", "NumPy reference K=4 batch 1: p50"):
+        assert line in out, out
