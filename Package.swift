@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "RobotIO", targets: ["RobotIO"]),
         .library(name: "Camera", targets: ["Camera"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Policy", targets: ["Policy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +40,16 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // OpenBLAS's CBLAS (Debian: libopenblas-dev) for the Policy module's matrix products.
+        .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // The flow policy: tensors, layers, network, samplers, likelihoods, checkpoints.
+        .target(
+            name: "Policy",
+            dependencies: ["CBLAS"]
+        ),
         // libv4l2 (Debian: libv4l-dev): the variadic v4l2_ioctl and VIDIOC_* codes.
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
         // libturbojpeg (Debian: libturbojpeg0-dev): MJPEG decode of the frame in use.
@@ -59,6 +70,7 @@ let package = Package(
             dependencies: [
                 "RobotIO",
                 "Camera",
+                "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -82,6 +94,11 @@ let package = Package(
             name: "CameraTests",
             dependencies: ["Camera"],
             exclude: ["Reference"]
+        ),
+        .testTarget(
+            name: "PolicyTests",
+            dependencies: ["Policy"],
+            exclude: ["python"]
         ),
     ],
     swiftLanguageModes: [.v6]

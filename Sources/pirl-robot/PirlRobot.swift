@@ -14,6 +14,7 @@ struct PirlRobot: ParsableCommand {
             Calibrate.self,
             VirtualBus.self,
             Cameras.self,
+            PolicyCommand.self,
             Bench.self,
         ])
 }
