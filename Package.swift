@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Camera", targets: ["Camera"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // libserialport (Debian: libserialport-dev) for real USB-serial adapters.
@@ -50,6 +52,11 @@ let package = Package(
             name: "Policy",
             dependencies: ["CBLAS"]
         ),
+        // πRL training (flow-rl.md §2, §5, §6): SFT, PPO, GRPO, run outputs, YAML configs.
+        .target(
+            name: "Training",
+            dependencies: ["Policy", "Camera", .product(name: "Yams", package: "Yams")]
+        ),
         // libv4l2 (Debian: libv4l-dev): the variadic v4l2_ioctl and VIDIOC_* codes.
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
         // libturbojpeg (Debian: libturbojpeg0-dev): MJPEG decode of the frame in use.
@@ -71,6 +78,7 @@ let package = Package(
                 "RobotIO",
                 "Camera",
                 "Policy",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -99,6 +107,10 @@ let package = Package(
             name: "PolicyTests",
             dependencies: ["Policy"],
             exclude: ["python"]
+        ),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["Training", "Policy"]
         ),
     ],
     swiftLanguageModes: [.v6]

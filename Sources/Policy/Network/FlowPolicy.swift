@@ -93,6 +93,22 @@ public final class FlowPolicy: DifferentiableVelocityField {
         prefixGradient = []
     }
 
+    /// Makes `count` previously computed prefix features (`count × prefixWidth`, from
+    /// ``prefixFeatures``) the encoded observations, without running the encoder: during
+    /// RL the encoder is frozen, so a trainer stores the features once per rollout and
+    /// reloads them for every minibatch. The encoder gets no gradient from them.
+    public func loadPrefixFeatures(_ features: UnsafeBufferPointer<Float>, count: Int) {
+        precondition(count > 0 && features.count == count * prefixWidth, "features must be count × prefixWidth")
+        if (encoderActivations?.capacity ?? 0) < count {
+            encoderActivations = PrefixEncoder.Activations(encoder, capacity: count)
+        }
+        let act = encoderActivations!
+        act.prefix.update(from: features.baseAddress!, count: count * prefixWidth)
+        act.count = count
+        encodedCount = count
+        prefixGradient = []
+    }
+
     /// The encoded prefix features of the last ``encode(_:)``, `encodedCount × prefixWidth`.
     public var prefixFeatures: [Float] {
         Array(UnsafeBufferPointer(start: encoderActivations!.prefix, count: encodedCount * prefixWidth))

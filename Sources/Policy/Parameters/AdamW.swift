@@ -46,8 +46,8 @@ public struct AdamW: Sendable {
     public var epsilon: Float = 1e-5
     /// Gradients are scaled down so their global norm is at most this (1.0); nil disables.
     public var maxGradientNorm: Float? = 1.0
-    /// Steps taken so far (for bias correction).
-    public private(set) var stepCount = 0
+    /// Steps taken so far (for bias correction); a trainer resuming from saved moments restores it.
+    public var stepCount = 0
 
     /// Creates an optimizer over `groups`.
     public init(groups: [Group]) { self.groups = groups }

@@ -1,0 +1,114 @@
+import Policy
+
+extension TrainingConfig {
+    /// Checks every value; throws a ``ConfigError`` naming the first bad one.
+    public func validate() throws(ConfigError) {
+        try environment.validate()
+        try policy.validate()
+        try sft.validate()
+        try rl.validate(policy: policy, environments: environment.envs)
+        try eval.validate()
+        guard output.checkpointEvery >= 1 else { throw bad("output.checkpointEvery", output.checkpointEvery, "at least 1") }
+        do {
+            try policyConfig().validate()
+        } catch {
+            throw ConfigError(field: "policy", value: error.field + " = " + error.value, rule: error.rule)
+        }
+    }
+
+    /// The Policy module's config this training config implies (cameras, chunking, sampler defaults, sizes).
+    public func policyConfig() -> PolicyConfig {
+        var io = PolicyConfig.IOSpec()
+        io.cameras = policy.cameras.map { PolicyConfig.Camera(name: $0, width: environment.imageSize, height: environment.imageSize) }
+        io.actionHorizon = policy.horizon
+        io.executedHorizon = policy.executedHorizon
+        var sampler = PolicyConfig.SamplerDefaults()
+        sampler.steps = policy.denoisingSteps
+        sampler.noiseLevel = rl.noiseLevel
+        sampler.reduction = rl.reduction
+        sampler.granularity = rl.granularity
+        return PolicyConfig(io: io, architecture: policy.architecture, sampler: sampler,
+                            provenance: PolicyConfig.Provenance(task: environment.task, seed: seed))
+    }
+}
+
+func bad(_ field: String, _ value: some CustomStringConvertible, _ rule: String) -> ConfigError {
+    ConfigError(field: field, value: value.description, rule: rule)
+}
+
+extension EnvironmentSettings {
+    func validate() throws(ConfigError) {
+        guard Self.tasks.contains(task) else { throw bad("environment.task", task, "one of \(Self.tasks.joined(separator: ", "))") }
+        guard Self.splits.contains(split) else { throw bad("environment.split", split, "one of \(Self.splits.joined(separator: ", "))") }
+        guard (1...1024).contains(envs) else { throw bad("environment.envs", envs, "in 1…1024") }
+        guard (1...256).contains(threads) else { throw bad("environment.threads", threads, "in 1…256") }
+        guard (8...256).contains(imageSize) else { throw bad("environment.imageSize", imageSize, "in 8…256") }
+        if let maxSteps, maxSteps < 1 { throw bad("environment.maxSteps", maxSteps, "at least 1") }
+    }
+}
+
+extension PolicySettings {
+    func validate() throws(ConfigError) {
+        guard (1...256).contains(horizon) else { throw bad("policy.horizon", horizon, "in 1…256") }
+        guard (1...horizon).contains(executedHorizon) else {
+            throw bad("policy.executedHorizon", executedHorizon, "in 1…horizon (\(horizon))")
+        }
+        guard (1...64).contains(denoisingSteps) else { throw bad("policy.denoisingSteps", denoisingSteps, "in 1…64") }
+        guard !cameras.isEmpty, Set(cameras).count == cameras.count else {
+            throw bad("policy.cameras", cameras.joined(separator: ","), "a non-empty list of distinct camera names")
+        }
+    }
+}
+
+extension SFTSettings {
+    func validate() throws(ConfigError) {
+        guard demos >= 1 else { throw bad("sft.demos", demos, "at least 1") }
+        guard steps >= 0 else { throw bad("sft.steps", steps, "at least 0 (0 skips SFT)") }
+        guard batchSize >= 1 else { throw bad("sft.batchSize", batchSize, "at least 1") }
+        guard learningRate > 0, learningRate < 1 else { throw bad("sft.learningRate", learningRate, "in (0, 1)") }
+        guard weightDecay >= 0, weightDecay < 1 else { throw bad("sft.weightDecay", weightDecay, "in [0, 1)") }
+        guard maxGradNorm > 0 else { throw bad("sft.maxGradNorm", maxGradNorm, "positive") }
+    }
+}
+
+extension RLSettings {
+    func validate(policy: PolicySettings, environments: Int) throws(ConfigError) {
+        guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise or flow-sde (an ODE chain has no likelihood)") }
+        guard noiseLevel > 0, noiseLevel <= 5 else { throw bad("rl.noiseLevel", noiseLevel, "in (0, 5]") }
+        guard iterations >= 0 else { throw bad("rl.iterations", iterations, "at least 0 (0 skips RL)") }
+        guard rolloutLength >= 1 else { throw bad("rl.rolloutLength", rolloutLength, "at least 1") }
+        guard gamma > 0, gamma <= 1 else { throw bad("rl.gamma", gamma, "in (0, 1]") }
+        guard gaeLambda >= 0, gaeLambda <= 1 else { throw bad("rl.gaeLambda", gaeLambda, "in [0, 1]") }
+        guard clipCoef > 0, clipCoef < 1 else { throw bad("rl.clipCoef", clipCoef, "in (0, 1)") }
+        guard valueClipCoef > 0 else { throw bad("rl.valueClipCoef", valueClipCoef, "positive") }
+        guard huberDelta > 0 else { throw bad("rl.huberDelta", huberDelta, "positive") }
+        guard actorLearningRate >= 0, actorLearningRate < 1 else { throw bad("rl.actorLearningRate", actorLearningRate, "in [0, 1)") }
+        guard criticLearningRate >= 0, criticLearningRate < 1 else { throw bad("rl.criticLearningRate", criticLearningRate, "in [0, 1)") }
+        guard weightDecay >= 0, weightDecay < 1 else { throw bad("rl.weightDecay", weightDecay, "in [0, 1)") }
+        guard maxGradNorm > 0 else { throw bad("rl.maxGradNorm", maxGradNorm, "positive") }
+        guard epochs >= 1 else { throw bad("rl.epochs", epochs, "at least 1") }
+        let batch = rolloutLength * environments
+        guard (1...batch).contains(minibatchSize) else {
+            throw bad("rl.minibatchSize", minibatchSize, "in 1…rolloutLength × envs (\(batch))")
+        }
+        guard entropyBonus >= 0 else { throw bad("rl.entropyBonus", entropyBonus, "at least 0") }
+        guard criticWarmupIterations >= 0 else { throw bad("rl.criticWarmupIterations", criticWarmupIterations, "at least 0") }
+        if algorithm == .grpo {
+            guard groupSize >= 2 else { throw bad("rl.groupSize", groupSize, "at least 2") }
+            guard environments % groupSize == 0 else {
+                throw bad("rl.groupSize", groupSize, "a divisor of environment.envs (\(environments))")
+            }
+        }
+        guard groupScoreMin >= 0, groupScoreMin <= groupScoreMax, groupScoreMax <= 1 else {
+            throw bad("rl.groupScoreMin…groupScoreMax", "\(groupScoreMin)…\(groupScoreMax)", "an interval inside [0, 1]")
+        }
+    }
+}
+
+extension EvalSettings {
+    func validate() throws(ConfigError) {
+        guard episodes >= 1 else { throw bad("eval.episodes", episodes, "at least 1") }
+        guard periodicEpisodes >= 0 else { throw bad("eval.periodicEpisodes", periodicEpisodes, "at least 0 (0 turns periodic evaluation off)") }
+        guard everyIterations >= 1 else { throw bad("eval.everyIterations", everyIterations, "at least 1") }
+    }
+}

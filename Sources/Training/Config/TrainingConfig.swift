@@ -1,0 +1,306 @@
+import Policy
+
+/// Every setting of a `pirl-robot train-sim` run (flow-rl.md §2–§6), read from a YAML file.
+///
+/// Defaults are the reference values of flow-rl.md §5 (π0 on LIBERO/ManiSkill) scaled to
+/// this machine; any field may be omitted, an unknown key is an error naming it, and
+/// ``validate()`` names the first bad value with the rule it breaks.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    /// Seed of everything random: initialization, demonstrations, environments, sampling, minibatches.
+    public var seed: UInt64 = 0
+    /// The simulated task and the vectorized environments.
+    public var environment = EnvironmentSettings()
+    /// The policy's chunking, sampler and network sizes.
+    public var policy = PolicySettings()
+    /// Stage 1: flow matching on scripted demonstrations.
+    public var sft = SFTSettings()
+    /// Stage 2: online RL (PPO or GRPO).
+    public var rl = RLSettings()
+    /// Stage 3 (and the periodic evaluations during RL).
+    public var eval = EvalSettings()
+    /// Where the run's files go and how often.
+    public var output = OutputSettings()
+
+    /// The default configuration.
+    public init() {}
+}
+
+/// The task and the vectorized environments.
+public struct EnvironmentSettings: Codable, Sendable, Equatable {
+    /// Task name: `reach`, `lift`, `place`, `push` or `pick-place` (the multi-task suite).
+    public var task = "reach"
+    /// Suite split for `pick-place`: `train` (in-distribution) or `heldout`.
+    public var split = "train"
+    /// Parallel environments N (one rollout column each).
+    public var envs = 8
+    /// Worker threads stepping the environments.
+    public var threads = 2
+    /// Camera render and model input size (square, pixels).
+    public var imageSize = 64
+    /// Add the task's dense progress term to the sparse success reward.
+    public var shapedReward = false
+    /// Episode step limit (control steps); `nil` keeps the task's own.
+    public var maxSteps: Int?
+    /// Turn domain randomization off (object poses are still sampled).
+    public var noRandomization = false
+
+    /// The tasks the simulator knows.
+    public static let tasks = ["reach", "lift", "place", "push", "pick-place"]
+    /// The suite splits.
+    public static let splits = ["train", "heldout"]
+
+    /// Default settings.
+    public init() {}
+}
+
+/// Chunking, sampler and network sizes of the policy (flow-rl.md §1, §3).
+public struct PolicySettings: Codable, Sendable, Equatable {
+    /// H: actions per chunk.
+    public var horizon = 10
+    /// H_exec: actions executed per decision.
+    public var executedHorizon = 5
+    /// K: denoising steps per chunk.
+    public var denoisingSteps = 4
+    /// Camera names the policy reads (the simulator renders `front` and `wrist`).
+    public var cameras = ["front", "wrist"]
+    /// Network sizes, including the Flow-Noise std range `noiseStdMin`…`noiseStdMax`.
+    public var architecture = PolicyConfig.Architecture()
+
+    /// Default settings.
+    public init() {}
+}
+
+/// Flow matching on demonstrations (flow-rl.md §2).
+public struct SFTSettings: Codable, Sendable, Equatable {
+    /// Scripted demonstration episodes (few-shot: 4–10 per task; many-shot: 10× that).
+    public var demos = 8
+    /// A directory of recorded demos (`pirl-robot sim demos`); `nil` records `demos` episodes into the run.
+    public var demoDirectory: String?
+    /// Gradient steps.
+    public var steps = 1500
+    /// Demonstration samples per step.
+    public var batchSize = 32
+    /// AdamW learning rate (whole network).
+    public var learningRate = 3e-4
+    /// AdamW decoupled weight decay.
+    public var weightDecay = 0.01
+    /// Global gradient-norm clip.
+    public var maxGradNorm = 1.0
+
+    /// Default settings.
+    public init() {}
+}
+
+/// The RL algorithm.
+public enum RLAlgorithm: String, Codable, Sendable, CaseIterable {
+    /// PPO with a critic and GAE (flow-rl.md §5).
+    case ppo
+    /// Critic-free group-relative advantages (flow-rl.md §6).
+    case grpo
+}
+
+/// Online RL (flow-rl.md §3–§6).
+public struct RLSettings: Codable, Sendable, Equatable {
+    /// PPO or GRPO.
+    public var algorithm = RLAlgorithm.ppo
+    /// Exploration noise: `flow-noise` (learned std, whole chain scored) or `flow-sde` (hybrid, one step).
+    public var method = SamplerMethod.flowNoise
+    /// Flow-SDE noise level a.
+    public var noiseLevel = 0.5
+    /// Sum or mean over the K + 1 Flow-Noise log-likelihood terms.
+    public var reduction = LogLikelihoodReduction.mean
+    /// One ratio per element (`token`), per action row (`action`) or per chunk (`chunk`).
+    public var granularity = RatioGranularity.chunk
+    /// PPO iterations (rollout + update).
+    public var iterations = 40
+    /// Decisions per environment per iteration (rollout length T).
+    public var rolloutLength = 32
+    /// γ over decisions.
+    public var gamma = 0.99
+    /// GAE λ.
+    public var gaeLambda = 0.95
+    /// Ratio clip ε (`clipCoef`).
+    public var clipCoef = 0.2
+    /// Value clip around the old value (`vfClipCoef`).
+    public var valueClipCoef = 0.2
+    /// Huber δ of the critic loss.
+    public var huberDelta = 10.0
+    /// Actor (velocity network and noise head) learning rate.
+    public var actorLearningRate = 1e-5
+    /// Critic learning rate.
+    public var criticLearningRate = 1e-3
+    /// AdamW decoupled weight decay.
+    public var weightDecay = 0.01
+    /// Global gradient-norm clip.
+    public var maxGradNorm = 1.0
+    /// Passes over each rollout.
+    public var epochs = 4
+    /// Decisions per minibatch.
+    public var minibatchSize = 64
+    /// Entropy bonus coefficient (Flow-Noise only; Flow-SDE has no entropy term).
+    public var entropyBonus = 0.005
+    /// Normalize advantages over the batch (PPO).
+    public var normalizeAdvantages = true
+    /// Update only the critic for this many first iterations (the actor keeps its SFT weights meanwhile).
+    public var criticWarmupIterations = 0
+    /// GRPO: environments per group sharing a reset seed (G).
+    public var groupSize = 8
+    /// GRPO: groups whose mean score lies outside `[groupScoreMin, groupScoreMax]` are dropped.
+    public var groupScoreMin = 0.1
+    /// GRPO: upper bound of the kept group mean score.
+    public var groupScoreMax = 0.9
+
+    /// Default settings.
+    public init() {}
+}
+
+/// Evaluations: the final stage and the periodic ones during RL that pick the best checkpoint.
+public struct EvalSettings: Codable, Sendable, Equatable {
+    /// Episodes of the final evaluation (≥ 200 for the results table).
+    public var episodes = 200
+    /// Episodes of each periodic evaluation during RL (0 turns them off).
+    public var periodicEpisodes = 32
+    /// Run a periodic evaluation every this many RL iterations.
+    public var everyIterations = 10
+    /// Sampler used in evaluation (`ode`: the deployment default).
+    public var method = SamplerMethod.ode
+    /// Seed offset of evaluation episodes, so they differ from training episodes.
+    public var seedOffset: UInt64 = 1_000_003
+
+    /// Default settings.
+    public init() {}
+}
+
+/// Run outputs.
+public struct OutputSettings: Codable, Sendable, Equatable {
+    /// Save a checkpoint every this many RL iterations (the best one is kept as well).
+    public var checkpointEvery = 10
+    /// Print the live progress line on one terminal line (`\r`) instead of one line per iteration.
+    public var singleLineProgress = false
+
+    /// Default settings.
+    public init() {}
+}
+
+// MARK: - Decoding (here because it uses the synthesized CodingKeys)
+
+extension TrainingConfig {
+    /// Decodes a possibly partial config.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        seed = try c.value(.seed, or: seed)
+        environment = try c.value(.environment, or: environment)
+        policy = try c.value(.policy, or: policy)
+        sft = try c.value(.sft, or: sft)
+        rl = try c.value(.rl, or: rl)
+        eval = try c.value(.eval, or: eval)
+        output = try c.value(.output, or: output)
+    }
+}
+
+extension EnvironmentSettings {
+    /// Decodes possibly partial settings.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        task = try c.value(.task, or: task)
+        split = try c.value(.split, or: split)
+        envs = try c.value(.envs, or: envs)
+        threads = try c.value(.threads, or: threads)
+        imageSize = try c.value(.imageSize, or: imageSize)
+        shapedReward = try c.value(.shapedReward, or: shapedReward)
+        maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
+        noRandomization = try c.value(.noRandomization, or: noRandomization)
+    }
+}
+
+extension PolicySettings {
+    /// Decodes possibly partial settings.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        horizon = try c.value(.horizon, or: horizon)
+        executedHorizon = try c.value(.executedHorizon, or: executedHorizon)
+        denoisingSteps = try c.value(.denoisingSteps, or: denoisingSteps)
+        cameras = try c.value(.cameras, or: cameras)
+        architecture = try c.value(.architecture, or: architecture)
+    }
+}
+
+extension SFTSettings {
+    /// Decodes possibly partial settings.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        demos = try c.value(.demos, or: demos)
+        demoDirectory = try c.decodeIfPresent(String.self, forKey: .demoDirectory)
+        steps = try c.value(.steps, or: steps)
+        batchSize = try c.value(.batchSize, or: batchSize)
+        learningRate = try c.value(.learningRate, or: learningRate)
+        weightDecay = try c.value(.weightDecay, or: weightDecay)
+        maxGradNorm = try c.value(.maxGradNorm, or: maxGradNorm)
+    }
+}
+
+extension RLSettings {
+    /// Decodes possibly partial settings.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        algorithm = try c.value(.algorithm, or: algorithm)
+        method = try c.value(.method, or: method)
+        noiseLevel = try c.value(.noiseLevel, or: noiseLevel)
+        reduction = try c.value(.reduction, or: reduction)
+        granularity = try c.value(.granularity, or: granularity)
+        iterations = try c.value(.iterations, or: iterations)
+        rolloutLength = try c.value(.rolloutLength, or: rolloutLength)
+        gamma = try c.value(.gamma, or: gamma)
+        gaeLambda = try c.value(.gaeLambda, or: gaeLambda)
+        clipCoef = try c.value(.clipCoef, or: clipCoef)
+        valueClipCoef = try c.value(.valueClipCoef, or: valueClipCoef)
+        huberDelta = try c.value(.huberDelta, or: huberDelta)
+        actorLearningRate = try c.value(.actorLearningRate, or: actorLearningRate)
+        criticLearningRate = try c.value(.criticLearningRate, or: criticLearningRate)
+        weightDecay = try c.value(.weightDecay, or: weightDecay)
+        maxGradNorm = try c.value(.maxGradNorm, or: maxGradNorm)
+        epochs = try c.value(.epochs, or: epochs)
+        minibatchSize = try c.value(.minibatchSize, or: minibatchSize)
+        entropyBonus = try c.value(.entropyBonus, or: entropyBonus)
+        normalizeAdvantages = try c.value(.normalizeAdvantages, or: normalizeAdvantages)
+        criticWarmupIterations = try c.value(.criticWarmupIterations, or: criticWarmupIterations)
+        groupSize = try c.value(.groupSize, or: groupSize)
+        groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)
+        groupScoreMax = try c.value(.groupScoreMax, or: groupScoreMax)
+    }
+}
+
+extension EvalSettings {
+    /// Decodes possibly partial settings.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        episodes = try c.value(.episodes, or: episodes)
+        periodicEpisodes = try c.value(.periodicEpisodes, or: periodicEpisodes)
+        everyIterations = try c.value(.everyIterations, or: everyIterations)
+        method = try c.value(.method, or: method)
+        seedOffset = try c.value(.seedOffset, or: seedOffset)
+    }
+}
+
+extension OutputSettings {
+    /// Decodes possibly partial settings.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownConfigKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        checkpointEvery = try c.value(.checkpointEvery, or: checkpointEvery)
+        singleLineProgress = try c.value(.singleLineProgress, or: singleLineProgress)
+    }
+}

@@ -1,0 +1,56 @@
+/// What one RL iteration reports: the same diagnostics every iteration (CleanRL's set),
+/// written to TensorBoard, metrics.csv and the progress line.
+public struct IterationMetrics: Sendable, Equatable {
+    /// 1-based iteration.
+    public var iteration = 0
+    /// Control steps executed in all environments so far (the x axis of every plot).
+    public var environmentSteps = 0
+    /// Episodes finished in this iteration.
+    public var episodes = 0
+    /// Success rate of those episodes (NaN when none finished).
+    public var successRate = Double.nan
+    /// Mean return of those episodes (NaN when none finished).
+    public var meanReturn = Double.nan
+    /// Clipped-surrogate actor loss, averaged over minibatches.
+    public var pgLoss = 0.0
+    /// Clipped Huber critic loss, averaged over minibatches.
+    public var vLoss = 0.0
+    /// Flow-Noise entropy, averaged over minibatches.
+    public var entropy = 0.0
+    /// Approximate KL(old ‖ new), averaged over minibatches.
+    public var approxKL = 0.0
+    /// Fraction of clipped ratios, averaged over minibatches.
+    public var clipFraction = 0.0
+    /// Global gradient norm before clipping, averaged over minibatches.
+    public var gradNorm = 0.0
+    /// Updates skipped because the gradient norm was not finite.
+    public var skippedUpdates = 0
+    /// Explained variance of the critic on this rollout.
+    public var explainedVariance = Double.nan
+    /// Mean advantage before normalization.
+    public var meanAdvantage = 0.0
+    /// Fraction of decisions used (GRPO drops groups without signal).
+    public var keptFraction = 1.0
+    /// Rollout wall time (s).
+    public var rolloutSeconds = 0.0
+    /// Update wall time (s).
+    public var updateSeconds = 0.0
+    /// Control steps per second over the iteration.
+    public var stepsPerSecond = 0.0
+
+    /// Creates empty metrics.
+    public init() {}
+
+    /// The scalars as (name, value), in the column order of metrics.csv.
+    public var scalars: [(String, Double)] {
+        [("iteration", Double(iteration)), ("episodes", Double(episodes)), ("success_rate", successRate),
+         ("mean_return", meanReturn), ("pg_loss", pgLoss), ("v_loss", vLoss), ("entropy", entropy),
+         ("approx_kl", approxKL), ("clip_fraction", clipFraction), ("grad_norm", gradNorm),
+         ("skipped_updates", Double(skippedUpdates)), ("explained_variance", explainedVariance),
+         ("mean_advantage", meanAdvantage), ("kept_fraction", keptFraction), ("rollout_seconds", rolloutSeconds),
+         ("update_seconds", updateSeconds), ("steps_per_second", stepsPerSecond)]
+    }
+
+    /// Column names of metrics.csv after `step` (plus `eval_success` for evaluations).
+    public static var columns: [String] { IterationMetrics().scalars.map(\.0) + ["eval_success"] }
+}

@@ -1,0 +1,56 @@
+import Policy
+
+/// How one finished episode went.
+public struct EpisodeOutcome: Sendable, Equatable {
+    /// Environment that ran it.
+    public var environment: Int
+    /// The task's success predicate held at some step.
+    public var success: Bool
+    /// Sum of its rewards.
+    public var episodeReturn: Double
+    /// Control steps.
+    public var length: Int
+
+    /// Creates an outcome.
+    public init(environment: Int, success: Bool, episodeReturn: Double, length: Int) {
+        self.environment = environment; self.success = success
+        self.episodeReturn = episodeReturn; self.length = length
+    }
+}
+
+/// What one batched chunk step returns (flow-rl.md §5: one decision = one chunk).
+public struct ChunkStep: Sendable {
+    /// Per environment, the observation to decide on next; for an environment whose
+    /// episode ended, the first observation of its next episode.
+    public var observations: [RawObservation]
+    /// Per environment, the plain sum of the executed steps' rewards.
+    public var rewards: [Double]
+    /// Per environment, the episode really ended (success or failure state).
+    public var terminated: [Bool]
+    /// Per environment, the episode hit its time limit (not a real end: GAE bootstraps).
+    public var truncated: [Bool]
+    /// Control steps executed per environment in this chunk.
+    public var executedSteps: [Int]
+    /// Episodes that ended in this step.
+    public var finished: [EpisodeOutcome]
+
+    /// Creates a step result.
+    public init(observations: [RawObservation], rewards: [Double], terminated: [Bool], truncated: [Bool],
+                executedSteps: [Int], finished: [EpisodeOutcome]) {
+        self.observations = observations; self.rewards = rewards; self.terminated = terminated
+        self.truncated = truncated; self.executedSteps = executedSteps; self.finished = finished
+    }
+}
+
+/// N environments that execute action chunks in parallel and reset finished episodes
+/// themselves: what the trainer rolls out in. Actions are absolute joint goals in
+/// joint units (unnormalized), `H × joints` row-major per environment.
+public protocol VectorChunkEnvironment: AnyObject {
+    /// N.
+    var count: Int { get }
+    /// Starts a fresh episode in every environment. With `groupSize` G > 1,
+    /// environments `g·G ..< (g+1)·G` start from the same episode setup (GRPO, flow-rl.md §6).
+    func reset(groupSize: Int) throws -> [RawObservation]
+    /// Executes the first `length` actions of `chunks[i]` in environment i, then observes.
+    func step(chunks: [[Float]], length: Int) throws -> ChunkStep
+}
