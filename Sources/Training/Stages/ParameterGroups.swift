@@ -1,0 +1,27 @@
+import Policy
+
+/// Which tensors each stage trains (flow-rl.md §5: the encoder is frozen during RL).
+public enum ParameterGroups {
+    /// SFT: encoder and velocity network (the noise head and critic get no flow-matching gradient).
+    public static func sft(_ policy: FlowPolicy, learningRate: Float, weightDecay: Float) -> [AdamW.Group] {
+        [AdamW.Group(name: "sft", layout: policy.parameters.layout, learningRate: learningRate, weightDecay: weightDecay) {
+            !isNoiseHead($0) && !isCritic($0)
+        }]
+    }
+
+    /// RL: `actor` (velocity network and noise head) and `critic` (value head); the encoder is left out.
+    public static func rl(_ policy: FlowPolicy, actorLearningRate: Float, criticLearningRate: Float, weightDecay: Float) -> [AdamW.Group] {
+        let layout = policy.parameters.layout
+        return [
+            AdamW.Group(name: "actor", layout: layout, learningRate: actorLearningRate, weightDecay: weightDecay) {
+                !policy.isEncoderParameter($0) && !isCritic($0)
+            },
+            AdamW.Group(name: "critic", layout: layout, learningRate: criticLearningRate, weightDecay: weightDecay, where: isCritic),
+        ]
+    }
+
+    /// Tensors of the Flow-Noise head.
+    public static func isNoiseHead(_ name: String) -> Bool { name.hasPrefix("noise_head.") }
+    /// Tensors of the critic.
+    public static func isCritic(_ name: String) -> Bool { name.hasPrefix("value_head.") }
+}
