@@ -62,3 +62,21 @@ public struct SuccessPlot: Sendable {
         try PNGWriter.write(RGBImage(width: canvas.width, height: canvas.height, pixels: canvas.pixels), to: path)
     }
 }
+
+extension SuccessPlot {
+    /// Rebuilds the plot from a run's metrics.csv (`step`, `success_rate`, `eval_success`
+    /// columns); the first evaluation row at step 0 is the SFT baseline.
+    public init(csv: String) {
+        self.init()
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first, let stepColumn = header.firstIndex(of: "step"),
+              let successColumn = header.firstIndex(of: "success_rate"), let evalColumn = header.firstIndex(of: "eval_success") else { return }
+        for row in lines.dropFirst() where row.count == header.count {
+            guard let steps = Double(row[stepColumn]) else { continue }
+            if let rate = Double(row[successColumn]), rate.isFinite { training.append((steps, rate)) }
+            if let rate = Double(row[evalColumn]) {
+                if steps == 0 && baseline == nil && training.isEmpty { baseline = rate } else { evaluations.append((steps, rate)) }
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import Policy
+
+/// A `pirl-robot train-sim` run: stages sft → rl (PPO or GRPO) → eval in one output
+/// directory, each resumable from its last checkpoint (`state.json` says where the run
+/// stands). Files: `config.yaml`, `state.json`, `metrics.csv`, `tensorboard/`,
+/// `success.png`, `checkpoints/{sft,rl-latest,best,iter_NNNNNN}`, `eval.json`, and
+/// `demos/` when the run recorded its own demonstrations.
+public final class TrainSimRun {
+    /// The validated config.
+    public let config: TrainingConfig
+    /// The output directory.
+    public let directory: String
+    /// Where environments and demonstrations come from.
+    public let backend: any TrainingBackend
+    /// Receives progress lines.
+    public var report: (String) -> Void
+    /// Where the run stands.
+    public private(set) var state: RunState
+    private let checkpoints: RunCheckpoints
+    private let log: RunLog
+    private let configText: String
+
+    /// Opens (or resumes) the run in `directory`; a directory holding a different config is refused.
+    public init(config: TrainingConfig, directory: String, backend: any TrainingBackend, report: @escaping (String) -> Void = { print($0) }) throws {
+        try config.validate()
+        self.config = config
+        self.directory = directory
+        self.backend = backend
+        self.report = report
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        configText = try config.yaml()
+        let configPath = directory + "/config.yaml"
+        if FileManager.default.fileExists(atPath: configPath) {
+            let saved = try TrainingConfig(contentsOf: configPath)
+            guard saved == config else {
+                throw ConfigError(field: configPath, value: "a different config", rule: "the same config to resume this run; use a new --out directory")
+            }
+        } else {
+            try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        state = try RunState.load(from: directory)
+        checkpoints = RunCheckpoints(run: directory)
+        log = try RunLog(directory: directory)
+        if let csv = try? String(contentsOfFile: directory + "/metrics.csv", encoding: .utf8) {
+            log.restorePlot(SuccessPlot(csv: csv))
+        }
+    }
+
+    /// Runs every stage that is not finished yet.
+    public func run() throws {
+        try runSFT()
+        try runRL()
+        try runEvaluation()
+    }
+
+    private func provenance(steps: Int, evalSuccess: Double?) -> PolicyConfig.Provenance {
+        PolicyConfig.Provenance(task: config.environment.task, trainingConfig: configText, seed: config.seed,
+                                steps: steps, evalSuccess: evalSuccess)
+    }
+
+    // MARK: - SFT
+
+    /// The demonstrations: the configured directory, or ones this run records into `demos/`.
+    func demonstrations() throws -> DemoDataset {
+        let dir: String
+        if let configured = config.sft.demoDirectory {
+            dir = configured
+        } else {
+            dir = directory + "/demos"
+            if !FileManager.default.fileExists(atPath: dir + "/dataset.json") {
+                report("sft: recording \(config.sft.demos) scripted demonstrations of \(config.environment.task) into \(dir)")
+                try backend.recordDemonstrations(config.environment, episodes: config.sft.demos,
+                                                 seed: RunSeeds.seed(config.seed, .demos), to: dir)
+            }
+        }
+        return try DemoDataset(directory: dir, cameras: config.policy.cameras, limit: config.sft.demos)
+    }
+
+    func runSFT() throws {
+        let total = config.sft.steps
+        guard state.sftSteps < total || !checkpoints.exists("sft") else { return }
+        let clock = ContinuousClock()
+        var lastSave = clock.now
+        let dataset = try demonstrations()
+        let policy: FlowPolicy, normStats: NormStatsFile
+        var startStep = 0, optimizerSteps = 0
+        if checkpoints.exists("sft-latest") && state.sftSteps > 0 {
+            (policy, normStats) = try checkpoints.load("sft-latest")
+            optimizerSteps = try OptimizerState.load(into: policy.parameters, from: checkpoints.path("sft-latest"))
+            startStep = state.sftSteps
+            report("sft: resuming at step \(startStep)/\(total)")
+        } else {
+            policy = try FlowPolicy(config: config.policyConfig())
+            policy.initialize(seed: RunSeeds.seed(config.seed, .initialization))
+            normStats = dataset.normStats()
+        }
+        let trainer = SFTTrainer(policy: policy, dataset: dataset, normStats: normStats, settings: config.sft)
+        trainer.optimizer.stepCount = optimizerSteps
+        report("sft: \(dataset.episodes.count) demos, \(dataset.samples.count) samples, \(total) steps of \(config.sft.batchSize)")
+        var recent = 0.0, recentCount = 0
+        for step in startStep..<total {
+            let result = try trainer.step(step, seed: config.seed)
+            log.logSFT(step: step + 1, loss: Double(result.loss))
+            recent += Double(result.loss); recentCount += 1
+            let done = step + 1
+            if done % 100 == 0 || done == total {
+                try log.events.flush()
+                report("sft: step \(done)/\(total) | loss \(ProgressLine.fixed(recent / Double(recentCount), 4))")
+                recent = 0; recentCount = 0
+            }
+            if done % 500 == 0 || done == total {
+                try checkpoints.save("sft-latest", policy: policy, normStats: normStats, provenance: provenance(steps: done, evalSuccess: nil),
+                                     optimizerSteps: trainer.optimizer.stepCount)
+                state.sftSteps = done
+                state.sftSeconds += RLTrainer.seconds(clock.now - lastSave)
+                lastSave = clock.now
+                try state.save(to: directory)
+            }
+        }
+        let success = try evaluate(policy, normStats: normStats, episodes: max(config.eval.periodicEpisodes, 1), tag: "sft", at: 0)
+        try checkpoints.save("sft", policy: policy, normStats: normStats, provenance: provenance(steps: total, evalSuccess: success))
+        state.sftSteps = total
+        state.sftSuccess = success
+        try state.save(to: directory)
+    }
+
+    // MARK: - RL
+
+    func runRL() throws {
+        let total = config.rl.iterations
+        guard state.rlIterations < total else { return }
+        let source = state.rlIterations > 0 && checkpoints.exists("rl-latest") ? "rl-latest" : "sft"
+        let (policy, normStats) = try checkpoints.load(source)
+        let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,
+                                                      seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
+        let trainer = RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
+                                seed: config.seed, environmentSteps: state.environmentSteps)
+        if source == "rl-latest" {
+            trainer.optimizer.stepCount = try OptimizerState.load(into: policy.parameters, from: checkpoints.path(source))
+            report("rl: resuming after iteration \(state.rlIterations)/\(total)")
+        } else {
+            let store = policy.parameters
+            store.firstMoment.update(repeating: 0, count: store.count)
+            store.secondMoment.update(repeating: 0, count: store.count)
+        }
+        report("rl: \(config.rl.algorithm.rawValue) with \(config.rl.method.rawValue), \(config.environment.envs) envs × \(config.rl.rolloutLength) decisions, \(total) iterations")
+        var spent = 0.0
+        for iteration in (state.rlIterations + 1)...total {
+            let metrics = try trainer.iterate(iteration)
+            try log.log(metrics)
+            spent += metrics.rolloutSeconds + metrics.updateSeconds
+            let perIteration = spent / Double(iteration - state.rlIterations)
+            state.rlIterations = iteration
+            state.environmentSteps = trainer.environmentSteps
+            state.optimizerSteps = trainer.optimizer.stepCount
+            state.rlSeconds += metrics.rolloutSeconds + metrics.updateSeconds
+            report(ProgressLine.format(metrics, iterations: total, secondsLeft: perIteration * Double(total - iteration)))
+            if config.eval.periodicEpisodes > 0 && (iteration % config.eval.everyIterations == 0 || iteration == total) {
+                let success = try evaluate(policy, normStats: normStats, episodes: config.eval.periodicEpisodes, tag: "rl", at: trainer.environmentSteps)
+                if success > (state.bestSuccess ?? -1) {
+                    state.bestSuccess = success
+                    state.bestIteration = iteration
+                    try checkpoints.save("best", policy: policy, normStats: normStats,
+                                         provenance: provenance(steps: trainer.environmentSteps, evalSuccess: success))
+                }
+            }
+            if iteration % config.output.checkpointEvery == 0 || iteration == total {
+                let p = provenance(steps: trainer.environmentSteps, evalSuccess: nil)
+                try checkpoints.save("rl-latest", policy: policy, normStats: normStats, provenance: p, optimizerSteps: trainer.optimizer.stepCount)
+                try checkpoints.save(String(format: "iter_%06d", iteration), policy: policy, normStats: normStats, provenance: p)
+                try state.save(to: directory)
+            }
+        }
+        try state.save(to: directory)
+    }
+
+    // MARK: - Evaluation
+
+    /// Success rate of `policy` over `episodes` evaluation episodes (environment seeds apart from training's).
+    func evaluate(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int, tag: String, at steps: Int) throws -> Double {
+        let summary = try evaluationSummary(policy, normStats: normStats, episodes: episodes)
+        let (lo, hi) = summary.wilson95
+        report("eval \(tag): success \(summary.successes)/\(summary.episodes) = \(ProgressLine.fixed(summary.rate, 3)) (95 % CI \(ProgressLine.fixed(lo, 3))–\(ProgressLine.fixed(hi, 3))), \(ProgressLine.fixed(summary.seconds, 1)) s")
+        try log.logEvaluation(tag: tag, success: summary.rate, environmentSteps: steps)
+        return summary.rate
+    }
+
+    func evaluationSummary(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int) throws -> EvaluationSummary {
+        let environment = try backend.makeEnvironment(config.environment, count: min(config.environment.envs, episodes),
+                                                      seed: config.seed &+ config.eval.seedOffset)
+        return try PolicyEvaluator(policy: policy, normStats: normStats)
+            .evaluate(in: environment, episodes: episodes, method: config.eval.method, seed: RunSeeds.seed(config.seed, .evaluation))
+    }
+
+    func runEvaluation() throws {
+        guard state.finalEvaluation == nil else { return }
+        let name = checkpoints.exists("best") ? "best" : (checkpoints.exists("rl-latest") ? "rl-latest" : "sft")
+        let (policy, normStats) = try checkpoints.load(name)
+        let summary = try evaluationSummary(policy, normStats: normStats, episodes: config.eval.episodes)
+        let (lo, hi) = summary.wilson95
+        report("eval final (\(name)): success \(summary.successes)/\(summary.episodes) = \(ProgressLine.fixed(summary.rate, 3)) (95 % CI \(ProgressLine.fixed(lo, 3))–\(ProgressLine.fixed(hi, 3)))")
+        try log.logEvaluation(tag: "final", success: summary.rate, environmentSteps: state.environmentSteps)
+        try checkpoints.save("final", policy: policy, normStats: normStats,
+                             provenance: provenance(steps: state.environmentSteps, evalSuccess: summary.rate))
+        state.finalEvaluation = summary
+        state.evalSeconds += summary.seconds
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(FinalReport(checkpoint: name, evaluation: summary, sftSuccess: state.sftSuccess, lower95: lo, upper95: hi))
+            .write(to: URL(fileURLWithPath: directory + "/eval.json"), options: .atomic)
+        try state.save(to: directory)
+    }
+
+    private struct FinalReport: Encodable {
+        var checkpoint: String
+        var evaluation: EvaluationSummary
+        var sftSuccess: Double?
+        var lower95: Double, upper95: Double
+    }
+}
