@@ -110,7 +110,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Policy"]
+            dependencies: ["Training", "Policy"],
+            exclude: ["python"]
         ),
     ],
     swiftLanguageModes: [.v6]

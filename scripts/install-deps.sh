@@ -21,8 +21,9 @@ PIP_PACKAGES=(
   Pillow               # Camera: reference resize-with-pad values (openpi uses PIL)
   numpy                # Camera reference tensors; Policy NumPy reference forward pass
   safetensors          # Policy: independent safetensors reader/writer peer
+  tensorboard          # Training: TensorBoard's own event-file reader
 )
-PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk PIL numpy safetensors)
+PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk PIL numpy safetensors tensorboard)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

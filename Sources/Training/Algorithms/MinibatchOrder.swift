@@ -1,25 +1,32 @@
 import Policy
 
 /// The order in which an update epoch visits the rollout's decisions: a seeded
-/// Fisher–Yates shuffle, cut into minibatches (the last one may be shorter).
+/// Fisher–Yates shuffle of the decisions in use, cut into minibatches of
+/// ``minibatchSize`` (the last one may be shorter). Reuses its storage.
 public struct MinibatchOrder: Sendable {
-    /// A permutation of `0..<count`.
-    public private(set) var permutation: [Int]
+    /// The decision indices, in visiting order.
+    public private(set) var permutation: [Int] = []
     /// Decisions per minibatch.
     public let minibatchSize: Int
 
-    /// An order over `count` decisions, with the identity permutation until ``shuffle(using:)``.
+    /// An order over `0..<count` (identity until ``shuffle(using:)``).
     public init(count: Int, minibatchSize: Int) {
-        precondition(count >= 1 && minibatchSize >= 1)
-        permutation = Array(0..<count)
+        precondition(count >= 0 && minibatchSize >= 1)
         self.minibatchSize = minibatchSize
+        assign(0..<count)
+    }
+
+    /// Replaces the decisions to visit (e.g. only those GRPO keeps), in the given order.
+    public mutating func assign(_ indices: some Sequence<Int>) {
+        permutation.removeAll(keepingCapacity: true)
+        permutation.append(contentsOf: indices)
     }
 
     /// Reshuffles in place (no allocation).
     public mutating func shuffle(using rng: inout RandomSource) {
+        guard permutation.count > 1 else { return }
         for i in stride(from: permutation.count - 1, to: 0, by: -1) {
-            let j = rng.index(below: i + 1)
-            permutation.swapAt(i, j)
+            permutation.swapAt(i, rng.index(below: i + 1))
         }
     }
 

@@ -37,7 +37,7 @@ public final class RLTrainer {
     private var chunks: [[Float]]
     private var prefixGather: [Float]
     private var oldLogProb: [Float] = [], groupAdvantages: [Float] = [], oldValues: [Float] = [], targets: [Float] = []
-    private var kept: [Int] = []
+    private var order: MinibatchOrder
     private let executedRows: Int
 
     /// A trainer for `policy` in `environment`; `normStats` are the checkpoint's.
@@ -67,6 +67,7 @@ public final class RLTrainer {
                                                      criticLearningRate: Float(settings.criticLearningRate),
                                                      weightDecay: Float(settings.weightDecay)))
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
+        order = MinibatchOrder(count: storage.count, minibatchSize: settings.minibatchSize)
     }
 
     /// Rollout, advantages and update of iteration `iteration` (1-based).
@@ -176,9 +177,8 @@ public final class RLTrainer {
     // MARK: - Advantages
 
     private func computeAdvantages(_ metrics: inout IterationMetrics) {
-        kept.removeAll(keepingCapacity: true)
-        for i in 0..<storage.count where storage.maskTN[i] > 0 { kept.append(i) }
-        metrics.keptFraction = Double(kept.count) / Double(storage.count)
+        order.assign((0..<storage.count).lazy.filter { self.storage.maskTN[$0] > 0 })
+        metrics.keptFraction = Double(order.permutation.count) / Double(storage.count)
         if settings.algorithm == .ppo {
             let gae = GAE.compute(rewards: storage.rewardsTN, values: storage.valuesTN, dones: storage.donesTN,
                                   truncationValues: storage.truncationValuesTN, lastValues: storage.lastValuesN,
@@ -189,25 +189,25 @@ public final class RLTrainer {
             metrics.meanAdvantage = Diagnostics.mean(storage.advantagesTN)
             if settings.normalizeAdvantages { storage.advantagesTN = PPOLoss.normalizeAdvantages(storage.advantagesTN) }
         } else {
-            metrics.meanAdvantage = Diagnostics.mean(kept.map { storage.advantagesTN[$0] })
+            metrics.meanAdvantage = Diagnostics.mean(order.permutation.map { storage.advantagesTN[$0] })
         }
     }
 
     // MARK: - Update
 
     private func update(_ iteration: Int, _ metrics: inout IterationMetrics) {
-        guard !kept.isEmpty else { return }
+        guard !order.permutation.isEmpty else { return }
         let ppo = settings.algorithm == .ppo
         let warmup = ppo && iteration <= settings.criticWarmupIterations
         optimizer.groups[0].learningRate = warmup ? 0 : Float(settings.actorLearningRate)
         var rng = RandomSource(seed: RunSeeds.seed(seed, .update, index: UInt64(iteration)))
-        let m = settings.minibatchSize, p = policy.prefixWidth, d = policy.dimension, g = options.groupCount
+        let p = policy.prefixWidth, d = policy.dimension, g = options.groupCount
         let links = storage.chainLength
         var updates = 0.0
         for _ in 0..<settings.epochs {
-            for i in stride(from: kept.count - 1, to: 0, by: -1) { kept.swapAt(i, rng.index(below: i + 1)) }
-            for start in stride(from: 0, to: kept.count, by: m) {
-                let batch = kept[start..<min(start + m, kept.count)]
+            order.shuffle(using: &rng)
+            for minibatch in 0..<order.minibatchCount {
+                let batch = order.minibatch(minibatch)
                 let size = batch.count
                 let chain = updateChain(size)
                 oldLogProb.removeAll(keepingCapacity: true)

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import Policy
+@testable import Training
+
+@Suite("Training config")
+struct ConfigTests {
+    @Test func defaultsAreValidAndFollowFlowRL() throws {
+        let config = TrainingConfig()
+        try config.validate()
+        #expect(config.policy.denoisingSteps == 4)
+        #expect(config.policy.executedHorizon == 5)
+        #expect(config.rl.noiseLevel == 0.5)
+        #expect(config.rl.gamma == 0.99 && config.rl.gaeLambda == 0.95)
+        #expect(config.rl.clipCoef == 0.2 && config.rl.valueClipCoef == 0.2)
+        #expect(config.rl.epochs == 4 && config.rl.entropyBonus == 0.005)
+        #expect(config.policy.architecture.noiseStdMin == 0.08 && config.policy.architecture.noiseStdMax == 0.16)
+    }
+
+    @Test func partialYAMLKeepsDefaultsForOmittedFields() throws {
+        let config = try TrainingConfig(yaml: """
+            seed: 7
+            environment: {task: place, envs: 4}
+            policy: {denoisingSteps: 8, architecture: {expertBlocks: 2}}
+            rl: {method: flow-sde, noiseLevel: 1.0, granularity: action, reduction: sum, minibatchSize: 32}
+            """)
+        #expect(config.seed == 7)
+        #expect(config.environment.task == "place" && config.environment.envs == 4 && config.environment.threads == 2)
+        #expect(config.policy.denoisingSteps == 8 && config.policy.horizon == 10)
+        #expect(config.policy.architecture.expertBlocks == 2 && config.policy.architecture.expertWidth == 256)
+        #expect(config.rl.method == .flowSDE && config.rl.noiseLevel == 1.0)
+        #expect(config.rl.granularity == .action && config.rl.reduction == .sum)
+        #expect(config.rl.epochs == 4)
+    }
+
+    @Test func unknownKeyIsNamed() {
+        #expect(throws: ConfigError.self) { try TrainingConfig(yaml: "rl: {clip_coef: 0.1}") }
+        do {
+            _ = try TrainingConfig(yaml: "rl: {clip_coef: 0.1}")
+        } catch {
+            #expect(error.description.contains("clip_coef"))
+        }
+    }
+
+    @Test(arguments: [
+        ("rl: {clipCoef: 1.5}", "rl.clipCoef"),
+        ("rl: {gamma: 0}", "rl.gamma"),
+        ("rl: {method: ode}", "rl.method"),
+        ("rl: {minibatchSize: 100000}", "rl.minibatchSize"),
+        ("rl: {algorithm: grpo, groupSize: 3}", "rl.groupSize"),
+        ("policy: {executedHorizon: 12}", "policy.executedHorizon"),
+        ("policy: {denoisingSteps: 0}", "policy.denoisingSteps"),
+        ("environment: {task: fly}", "environment.task"),
+        ("environment: {envs: 0}", "environment.envs"),
+        ("sft: {learningRate: -1}", "sft.learningRate"),
+        ("eval: {episodes: 0}", "eval.episodes"),
+        ("output: {checkpointEvery: 0}", "output.checkpointEvery"),
+    ])
+    func badValueIsNamed(yaml: String, field: String) {
+        do {
+            _ = try TrainingConfig(yaml: yaml)
+            Issue.record("\(yaml) was accepted")
+        } catch {
+            #expect(error.field == field, "\(error)")
+        }
+    }
+
+    @Test func wrongTypeNamesThePath() {
+        do {
+            _ = try TrainingConfig(yaml: "rl: {epochs: many}", source: "x.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.field == "x.yaml")
+            #expect(error.value == "rl.epochs")
+        }
+    }
+
+    @Test func yamlRoundTrips() throws {
+        var config = TrainingConfig()
+        config.seed = 42
+        config.rl.method = .flowSDE
+        config.environment.maxSteps = 90
+        let back = try TrainingConfig(yaml: try config.yaml())
+        #expect(back == config)
+    }
+
+    @Test func policyConfigCarriesChunkingAndSampler() throws {
+        var config = TrainingConfig()
+        config.policy.horizon = 8
+        config.policy.executedHorizon = 4
+        config.policy.denoisingSteps = 2
+        config.environment.imageSize = 32
+        let policy = config.policyConfig()
+        try policy.validate()
+        #expect(policy.io.actionHorizon == 8 && policy.io.executedHorizon == 4)
+        #expect(policy.sampler.steps == 2)
+        #expect(policy.io.cameras.map(\.name) == ["front", "wrist"])
+        #expect(policy.io.cameras.allSatisfy { $0.width == 32 && $0.height == 32 })
+    }
+
+    @Test func everyShippedConfigParses() throws {
+        let dir = Support.repositoryRoot + "/configs"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        var tasks = Set<String>()
+        for file in files {
+            let config = try TrainingConfig(contentsOf: dir + "/" + file)
+            tasks.insert(config.environment.task)
+        }
+        #expect(tasks.isSuperset(of: EnvironmentSettings.tasks), "a config for every task")
+    }
+}
