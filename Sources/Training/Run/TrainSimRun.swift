@@ -21,7 +21,8 @@ public final class TrainSimRun {
     private let log: RunLog
     private let configText: String
 
-    /// Opens (or resumes) the run in `directory`; a directory holding a different config is refused.
+    /// Opens (or resumes) the run in `directory`; a directory holding a different config is
+    /// refused, except for `rl.iterations`, which may grow to train further.
     public init(config: TrainingConfig, directory: String, backend: any TrainingBackend, report: @escaping (String) -> Void = { print($0) }) throws {
         try config.validate()
         self.config = config
@@ -32,13 +33,14 @@ public final class TrainSimRun {
         configText = try config.yaml()
         let configPath = directory + "/config.yaml"
         if FileManager.default.fileExists(atPath: configPath) {
-            let saved = try TrainingConfig(contentsOf: configPath)
+            var saved = try TrainingConfig(contentsOf: configPath)
+            saved.rl.iterations = config.rl.iterations
             guard saved == config else {
-                throw ConfigError(field: configPath, value: "a different config", rule: "the same config to resume this run; use a new --out directory")
+                throw ConfigError(field: configPath, value: "a different config",
+                                  rule: "the same config to resume this run (only rl.iterations may change); use a new --out directory")
             }
-        } else {
-            try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
         }
+        try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
         state = try RunState.load(from: directory)
         checkpoints = RunCheckpoints(run: directory)
         log = try RunLog(directory: directory)
