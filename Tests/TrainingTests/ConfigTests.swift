@@ -50,6 +50,7 @@ struct ConfigTests {
         ("rl: {algorithm: grpo, groupSize: 3}", "rl.groupSize"),
         ("policy: {executedHorizon: 12}", "policy.executedHorizon"),
         ("policy: {denoisingSteps: 0}", "policy.denoisingSteps"),
+        ("policy: {cameras: [base]}", "policy.cameras"),
         ("environment: {task: fly}", "environment.task"),
         ("environment: {envs: 0}", "environment.envs"),
         ("sft: {learningRate: -1}", "sft.learningRate"),

@@ -54,8 +54,9 @@ extension PolicySettings {
             throw bad("policy.executedHorizon", executedHorizon, "in 1…horizon (\(horizon))")
         }
         guard (1...64).contains(denoisingSteps) else { throw bad("policy.denoisingSteps", denoisingSteps, "in 1…64") }
-        guard !cameras.isEmpty, Set(cameras).count == cameras.count else {
-            throw bad("policy.cameras", cameras.joined(separator: ","), "a non-empty list of distinct camera names")
+        guard !cameras.isEmpty, Set(cameras).count == cameras.count, cameras.allSatisfy(EnvironmentSettings.cameras.contains) else {
+            throw bad("policy.cameras", cameras.joined(separator: ","),
+                      "a non-empty list of distinct cameras among \(EnvironmentSettings.cameras.joined(separator: ", "))")
         }
     }
 }

@@ -48,6 +48,8 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public static let tasks = ["reach", "lift", "place", "push", "pick-place"]
     /// The suite splits.
     public static let splits = ["train", "heldout"]
+    /// The cameras the simulator renders.
+    public static let cameras = ["front", "wrist"]
 
     /// Default settings.
     public init() {}
@@ -61,7 +63,7 @@ public struct PolicySettings: Codable, Sendable, Equatable {
     public var executedHorizon = 5
     /// K: denoising steps per chunk.
     public var denoisingSteps = 4
-    /// Camera names the policy reads (the simulator renders `front` and `wrist`).
+    /// Simulator cameras the policy reads, a non-empty subset of ``EnvironmentSettings/cameras``.
     public var cameras = ["front", "wrist"]
     /// Network sizes, including the Flow-Noise std range `noiseStdMin`…`noiseStdMax`.
     public var architecture = PolicyConfig.Architecture()
