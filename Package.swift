@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "pirl-robot", targets: ["pirl-robot"]),
         .library(name: "RobotIO", targets: ["RobotIO"]),
         .library(name: "Camera", targets: ["Camera"]),
+        .library(name: "SimTrainer", targets: ["SimTrainer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,11 +49,20 @@ let package = Package(
             name: "Camera",
             dependencies: ["CV4L2", "CTurboJPEG", "CPNG"]
         ),
+        // MuJoCo 2.2.2 (Debian: libmujoco-dev): MJCF from memory, divergence checks.
+        .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),
+        // OSMesa (Debian: libosmesa6-dev): off-screen GL contexts for MuJoCo's renderer.
+        .target(name: "COSMesa", linkerSettings: [.linkedLibrary("OSMesa")]),
+        .target(
+            name: "SimTrainer",
+            dependencies: ["RobotIO", "Camera", "CMuJoCo", "COSMesa"]
+        ),
         .executableTarget(
             name: "pirl-robot",
             dependencies: [
                 "RobotIO",
                 "Camera",
+                "SimTrainer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -64,6 +74,10 @@ let package = Package(
                 "RobotIO",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "SimTrainerTests",
+            dependencies: ["SimTrainer", "RobotIO", "Camera"]
         ),
         .testTarget(
             name: "CameraTests",

@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libturbojpeg0-dev   # Camera: MJPEG decode (TurboJPEG API)
   libpng-dev          # Camera: PNG snapshots
   gcc                 # Camera: builds the fake V4L2 plugin
+  libmujoco-dev       # SimTrainer: MuJoCo 2.2.2 physics and renderer
+  libosmesa6-dev      # SimTrainer: off-screen OpenGL for MuJoCo renders
 )
 PIP_PACKAGES=(
   pytest

@@ -15,5 +15,7 @@ struct PirlRobot: ParsableCommand {
             VirtualBus.self,
             Cameras.self,
             Bench.self,
+            Sim.self,
+            EvalSim.self,
         ])
 }

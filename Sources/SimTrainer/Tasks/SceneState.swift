@@ -1,0 +1,24 @@
+/// The task-relevant state of a scene after a physics step, read from mjData.
+public struct SceneState: Sendable {
+    /// Tool centre point (between the jaw tips).
+    public var tcp: Vector3
+    /// Cube centres (task cube first; parked cubes included).
+    public var cubes: [Vector3]
+    /// The task cube touches both jaws.
+    public var cubeGrasped: Bool
+    /// The task cube touches either jaw.
+    public var cubeTouchesJaw: Bool
+    /// Jaw gap (m).
+    public var jawGap: Double
+
+    /// Reads the state from `data`.
+    public init(data: MuJoCoData, layout: TwinLayout) {
+        tcp = data.position(ofSite: layout.tcp)
+        cubes = layout.cubeBodies.map { data.position(ofBody: $0) }
+        let fixed = data.touching(layout.cubeGeoms[0], layout.jawGeoms[0])
+        let moving = data.touching(layout.cubeGeoms[0], layout.jawGeoms[1])
+        cubeGrasped = fixed && moving
+        cubeTouchesJaw = fixed || moving
+        jawGap = data.qpos[layout.jointQpos[layout.jointQpos.count - 1]]
+    }
+}
