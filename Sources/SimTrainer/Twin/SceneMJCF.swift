@@ -34,7 +34,7 @@ public enum SceneMJCF {
         return """
         <mujoco model="so101_twin">
           <compiler angle="radian" autolimits="true"/>
-          <option timestep="\(timestep)" cone="elliptic" impratio="10"/>
+          <option timestep="\(timestep)" cone="elliptic" impratio="10" iterations="20"/>
           <visual>
             <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)" fovy="45"/>
             <quality offsamples="0" shadowsize="1024"/>
@@ -49,7 +49,7 @@ public enum SceneMJCF {
               <default class="collider"><geom contype="2" conaffinity="1" friction="1.5 0.02 0.002" condim="4"/></default>
             </default>
             <default class="object">
-              <geom contype="1" conaffinity="3" friction="1.2 0.02 0.002" condim="4"/>
+              <geom contype="1" conaffinity="3" friction="1.2 0.02 0.002" condim="3"/>
             </default>
             <default class="marker">
               <geom contype="0" conaffinity="0"/>
@@ -59,8 +59,10 @@ public enum SceneMJCF {
             <light name="key" pos="0.3 -0.4 1.2" dir="-0.2 0.3 -1" diffuse="0.6 0.6 0.6" directional="false" castshadow="true"/>
             <light name="fill" pos="-0.4 0.5 1.0" dir="0.3 -0.4 -1" diffuse="0.25 0.25 0.25" castshadow="false"/>
             <geom name="table" type="box" pos="0.2 0 -0.02" size="0.4 0.45 0.02" rgba="0.55 0.45 0.35 1" contype="1" conaffinity="3" friction="1 0.02 0.002"/>
+            <geom name="wall" type="box" pos="-0.25 0 0.3" size="0.01 0.8 0.35" rgba="0.82 0.84 0.86 1" contype="0" conaffinity="0"/>
+            <geom name="floor" type="plane" pos="0 0 -0.75" size="2 2 0.1" rgba="0.35 0.36 0.38 1" contype="0" conaffinity="0"/>
             <geom name="parking" type="box" pos="-2 0.2 -3.02" size="0.3 0.5 0.02" rgba="0.3 0.3 0.3 1" contype="1" conaffinity="3"/>
-            <camera name="front" pos="0.65 0 0.45" xyaxes="0 1 0 -0.573 0 0.82" fovy="45"/>
+            <camera name="front" pos="0.55 0 0.38" xyaxes="0 1 0 -0.528 0 0.849" fovy="55"/>
             <body name="base" childclass="arm">
               <geom name="base" type="cylinder" size="0.045 0.03" pos="0 0 0.03" rgba="1 0.82 0.12 1"/>
               <geom class="motor" type="box" size="0.02 0.024 0.018" pos="0 0 0.076"/>

@@ -6,7 +6,7 @@ extension PirlRobot {
     struct Sim: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The MuJoCo digital twin of the SO-101: snapshots and scripted demonstrations.",
-            subcommands: [Snapshot.self])
+            subcommands: [Snapshot.self, Demos.self])
     }
 }
 
