@@ -36,12 +36,12 @@ public struct PickPlaceSuite: SimTask {
     /// The split episodes are drawn from.
     public let split: SuiteSplit
 
-    /// Nominal (cube, plate) table positions of each layout (m); episodes add ±1.5 cm.
+    /// Nominal (cube, plate) table positions of each layout (m); episodes add ±1 cm.
     public static let layouts: [(cube: Vector3, plate: Vector3)] = [
         (Vector3(0.17, 0.08, 0), Vector3(0.19, -0.06, 0)),
         (Vector3(0.17, -0.08, 0), Vector3(0.19, 0.06, 0)),
-        (Vector3(0.14, 0.0, 0), Vector3(0.215, 0.03, 0)),
-        (Vector3(0.22, 0.0, 0), Vector3(0.145, -0.03, 0)),
+        (Vector3(0.135, -0.01, 0), Vector3(0.225, 0.03, 0)),
+        (Vector3(0.225, 0.01, 0), Vector3(0.14, -0.035, 0)),
     ]
 
     /// Every combination, in a fixed order.
@@ -76,7 +76,7 @@ public struct PickPlaceSuite: SimTask {
     public func setup(for combination: PickPlaceCombination, _ random: inout SimRandom) -> EpisodeSetup {
         let palette = NamedColor.palette
         let layout = Self.layouts[combination.layout]
-        func jitter(_ p: Vector3) -> Vector3 { p + Vector3(random.uniform(-0.015, 0.015), random.uniform(-0.015, 0.015), 0) }
+        func jitter(_ p: Vector3) -> Vector3 { p + Vector3(random.uniform(-0.01, 0.01), random.uniform(-0.01, 0.01), 0) }
         let plate = jitter(layout.plate)
         let cube = jitter(layout.cube)
         var cubes = [PlacedCube(position: cube, yaw: Workspace.yaw(&random), color: palette[combination.cubeColor])]

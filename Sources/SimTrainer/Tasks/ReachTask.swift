@@ -14,7 +14,7 @@ public struct ReachTask: SimTask {
     public func sampleEpisode(_ random: inout SimRandom) -> EpisodeSetup {
         let color = NamedColor.palette[random.index(NamedColor.palette.count)]
         var point = Workspace.point(&random, awayFrom: [])
-        point.z = random.uniform(0.04, 0.14)
+        point.z = random.uniform(0.03, 0.12)
         let template = Self.templates[random.index(Self.templates.count)]
         return EpisodeSetup(
             instruction: Workspace.fill(template, ["target": color.name]),

@@ -11,6 +11,15 @@ public struct SceneState: Sendable {
     /// Jaw gap (m).
     public var jawGap: Double
 
+    /// A state from its parts (for tests and replays).
+    public init(tcp: Vector3, cubes: [Vector3], cubeGrasped: Bool = false, cubeTouchesJaw: Bool = false, jawGap: Double = 0) {
+        self.tcp = tcp
+        self.cubes = cubes
+        self.cubeGrasped = cubeGrasped
+        self.cubeTouchesJaw = cubeTouchesJaw
+        self.jawGap = jawGap
+    }
+
     /// Reads the state from `data`.
     public init(data: MuJoCoData, layout: TwinLayout) {
         tcp = data.position(ofSite: layout.tcp)
