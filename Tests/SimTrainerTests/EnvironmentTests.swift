@@ -88,3 +88,34 @@ struct EnvironmentTests {
         #expect(seen == [0, 1, 2])
     }
 }
+
+@Suite("Domain randomization")
+struct DomainRandomizationTests {
+    private func sceneParameters(_ randomization: DomainRandomization, episode: Int) throws -> [Double] {
+        var configuration = EnvironmentConfiguration(task: .place)
+        configuration.randomization = randomization
+        configuration.renderImages = false
+        let environment = try SimEnvironment(configuration: configuration, seed: 21)
+        environment.reset(episode: episode)
+        let m = environment.model.pointer.pointee, layout = environment.layout
+        let table = (0..<3).map { Double(m.geom_rgba[4 * layout.tableGeom + $0]) }
+        let light = (0..<3).map { Double(m.light_diffuse[3 * layout.lights[0] + $0]) + m.light_pos[3 * layout.lights[0] + $0] }
+        let camera = (0..<3).map { m.cam_pos[3 * layout.frontCamera + $0] } + (0..<4).map { m.cam_quat[4 * layout.wristCamera + $0] }
+        return table + light + camera
+    }
+
+    @Test("Colours, lights and camera poses vary between episodes, and not without randomization")
+    func perturbations() throws {
+        let a = try sceneParameters(DomainRandomization(), episode: 0)
+        let b = try sceneParameters(DomainRandomization(), episode: 1)
+        #expect(zip(a, b).filter { $0 != $1 }.count == a.count)
+        #expect(try sceneParameters(.none, episode: 0) == sceneParameters(.none, episode: 1))
+    }
+
+    @Test("Out-of-range settings are refused with the value named")
+    func validation() {
+        var settings = DomainRandomization()
+        settings.maxActionLatency = 3
+        #expect(throws: SimulationError.invalidConfiguration("maxActionLatency must be 0…2 ticks, got 3")) { try settings.validate() }
+    }
+}

@@ -86,7 +86,7 @@ public enum SceneMJCF {
                         <geom class="collider" type="box" size="0.02 0.028 0.018" pos="0.018 -0.004 0" rgba="1 0.82 0.12 1"/>
                         <geom name="fixed_jaw" class="collider" type="box" size="0.03 0.0025 0.01" pos="\(g.toolLength - 0.015) -0.019 0" rgba="1 0.82 0.12 1"/>
                         <site name="tcp" pos="\(g.toolLength) 0 0" size="0.004" rgba="0 1 0 0"/>
-                        <camera name="wrist" pos="0.02 0 0.045" xyaxes="0 -1 0 0.5 0 0.866" fovy="75"/>
+                        <camera name="wrist" pos="0.02 0 -0.04" xyaxes="0 -1 0 -0.5 0 0.866" fovy="75"/>
                         <body name="moving_jaw" pos="\(g.toolLength - 0.015) -0.014 0">
                           <joint name="gripper" type="slide" axis="0 1 0" range="\(r[5].lower) \(r[5].upper)" damping="60" armature="0.01" frictionloss="0"/>
                           <geom name="moving_jaw" class="collider" type="box" size="0.03 0.0025 0.01" rgba="0.1 0.1 0.1 1"/>

@@ -26,6 +26,9 @@ extension PirlRobot {
         @Option(help: "Actions executed per decision (H_exec).")
         var actionsPerDecision = 5
 
+        @Flag(help: "Render and preprocess both cameras at every decision, as a learned policy needs (the expert does not).")
+        var render = false
+
         @Flag(help: "Print the report as JSON.")
         var json = false
 
@@ -38,7 +41,7 @@ extension PirlRobot {
 
         func run() throws {
             var configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)
-            configuration.renderImages = false
+            configuration.renderImages = render
             let vector = try VectorEnvironment(configuration: configuration, count: envs, seed: options.seed, threads: threads)
             let policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: actionsPerDecision)
             let report = try Evaluator(actionsPerDecision: actionsPerDecision).evaluate(policy, on: vector, episodes: episodes)
