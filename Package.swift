@@ -63,7 +63,7 @@ let package = Package(
         // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
         .target(
             name: "Runtime",
-            dependencies: ["RobotIO", "Camera", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["RobotIO", "Camera", "Policy", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         .executableTarget(
             name: "pirl-robot",
@@ -71,6 +71,7 @@ let package = Package(
                 "RobotIO",
                 "Camera",
                 "Policy",
+                "Runtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -35,6 +35,10 @@ public final class ControlLoop: @unchecked Sendable {
     private let refillSignal = Mutex<Bool>(false)
     private var inferenceHistogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private let inferenceCounters = Mutex<(chunks: Int, failures: Int, lastError: String?)>((0, 0, nil))
+    private let progressSlot = Mutex(LoopProgress())
+
+    /// A snapshot of the running loop, for a status line printed by another thread.
+    public var progress: LoopProgress { progressSlot.withLock { $0 } }
 
     /// Prepares a loop; nothing runs until `run()`.
     public init(robot: any RobotBackend, source: any ChunkSource, safety: SafetyFilter, blending: ChunkBlending,
@@ -131,7 +135,19 @@ public final class ControlLoop: @unchecked Sendable {
             }
             if queue.remaining(after: tick) <= options.refillThreshold { wakeInference() }
             report.ticks += 1
-            work.record((PeriodicSchedule.now() - started) / 1_000)
+            let elapsed = PeriodicSchedule.now() - started
+            work.record(elapsed / 1_000)
+            progressSlot.withLock {
+                $0.ticks = report.ticks
+                $0.overruns = schedule.overruns
+                $0.holdTicks = report.holdTicks
+                $0.clamps = report.limitClamps + report.stepClamps
+                $0.busErrors = report.busErrors
+                $0.lastTickMicroseconds = Double(elapsed) / 1_000
+                // Element-wise: assigning the array would share storage and copy on the next tick.
+                if $0.command.count != command.count { $0.command = Array(repeating: 0, count: command.count) }
+                for i in command.indices { $0.command[i] = command[i] }
+            }
         }
 
         inferenceDone.store(true, ordering: .relaxed)
@@ -185,16 +201,25 @@ public final class ControlLoop: @unchecked Sendable {
                     throw RuntimeSetupError.chunkShape(expected: source.horizon * d, found: actions.count)
                 }
                 inferenceHistogram.record((PeriodicSchedule.now() - started) / 1_000)
+                // The chunk is as old as its oldest input: the joint state or a camera frame.
+                let images = source.lastObservationTimestamp
+                let observed = images > 0 ? min(images, snapshot.timestampNanoseconds) : snapshot.timestampNanoseconds
                 let chunk = ActionChunk(startTick: snapshot.tick + 1, horizon: source.horizon, dimension: d,
-                                        actions: actions, observationTimestampNanoseconds: snapshot.timestampNanoseconds)
+                                        actions: actions, observationTimestampNanoseconds: observed)
                 queue.push(chunk)
                 inferenceCounters.withLock { $0.chunks += 1 }
+                let milliseconds = Double(PeriodicSchedule.now() - started) / 1e6
+                progressSlot.withLock {
+                    $0.chunks += 1
+                    $0.lastInferenceMilliseconds = milliseconds
+                }
             } catch {
                 inferenceCounters.withLock {
                     $0.failures += 1
                     $0.lastError = "\(error)"
                 }
-                usleep(1_000)
+                // A stale camera or a failing policy: try again soon, without spinning.
+                usleep(20_000)
                 wakeInference()
             }
         }

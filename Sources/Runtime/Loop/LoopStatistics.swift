@@ -76,3 +76,28 @@ public struct LatencySummary: Sendable, CustomStringConvertible {
         v >= 100 ? String(Int(v.rounded())) : String((v * 10).rounded() / 10)
     }
 }
+
+/// What the loop is doing right now (copied out under a lock once per status line).
+public struct LoopProgress: Sendable {
+    /// Ticks so far.
+    public var ticks = 0
+    /// Periods skipped.
+    public var overruns = 0
+    /// Ticks that held for lack of an action.
+    public var holdTicks = 0
+    /// Limit and step clamps.
+    public var clamps = 0
+    /// Bus errors.
+    public var busErrors = 0
+    /// Chunks produced.
+    public var chunks = 0
+    /// The last tick's work, µs.
+    public var lastTickMicroseconds: Double = 0
+    /// The last inference, ms.
+    public var lastInferenceMilliseconds: Double = 0
+    /// The last command sent, joint units.
+    public var command: [Float] = []
+
+    /// Creates an empty snapshot.
+    public init() {}
+}
