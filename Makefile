@@ -28,6 +28,7 @@ bench: deps
 	$(SWIFT) build -c release
 	.build/release/pirl-robot bench bus --robot so101
 	.build/release/pirl-robot bench camera
+	.build/release/pirl-robot bench policy
 	.build/release/pirl-robot bench sim
 
 clean:

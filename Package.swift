@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "pirl-robot", targets: ["pirl-robot"]),
         .library(name: "RobotIO", targets: ["RobotIO"]),
         .library(name: "Camera", targets: ["Camera"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Policy", targets: ["Policy"]),
         .library(name: "SimTrainer", targets: ["SimTrainer"]),
     ],
     dependencies: [
@@ -39,6 +41,16 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // OpenBLAS's CBLAS (Debian: libopenblas-dev) for the Policy module's matrix products.
+        .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // The flow policy: tensors, layers, network, samplers, likelihoods, checkpoints.
+        .target(
+            name: "Policy",
+            dependencies: ["CBLAS"]
+        ),
         // libv4l2 (Debian: libv4l-dev): the variadic v4l2_ioctl and VIDIOC_* codes.
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
         // libturbojpeg (Debian: libturbojpeg0-dev): MJPEG decode of the frame in use.
@@ -48,6 +60,11 @@ let package = Package(
         .target(
             name: "Camera",
             dependencies: ["CV4L2", "CTurboJPEG", "CPNG"]
+        ),
+        // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
+        .target(
+            name: "Runtime",
+            dependencies: ["RobotIO", "Camera", "Policy", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // MuJoCo 2.2.2 (Debian: libmujoco-dev): MJCF from memory, divergence checks.
         .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),
@@ -62,10 +79,19 @@ let package = Package(
             dependencies: [
                 "RobotIO",
                 "Camera",
+                "Policy",
+                "Runtime",
                 "SimTrainer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
@@ -83,6 +109,11 @@ let package = Package(
             name: "CameraTests",
             dependencies: ["Camera"],
             exclude: ["Reference"]
+        ),
+        .testTarget(
+            name: "PolicyTests",
+            dependencies: ["Policy"],
+            exclude: ["python"]
         ),
     ],
     swiftLanguageModes: [.v6]

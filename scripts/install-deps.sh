@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libturbojpeg0-dev   # Camera: MJPEG decode (TurboJPEG API)
   libpng-dev          # Camera: PNG snapshots
   gcc                 # Camera: builds the fake V4L2 plugin
+  libopenblas-dev     # Policy: cblas_sgemm through the CBLAS module
   libmujoco-dev       # SimTrainer: MuJoCo 2.2.2 physics and renderer
   libosmesa6-dev      # SimTrainer: off-screen OpenGL for MuJoCo renders
 )
@@ -20,9 +21,10 @@ PIP_PACKAGES=(
   dynamixel-sdk        # Dynamixel Protocol 2.0 peer (PacketHandler, GroupSyncRead/Write)
   feetech-servo-sdk    # Feetech SCS/STS peer (scservo_sdk)
   Pillow               # Camera: reference resize-with-pad values (openpi uses PIL)
-  numpy                # Camera: reference float tensors
+  numpy                # Camera reference tensors; Policy NumPy reference forward pass
+  safetensors          # Policy: independent safetensors reader/writer peer
 )
-PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk PIL numpy)
+PIP_MODULES=(pytest serial dynamixel_sdk scservo_sdk PIL numpy safetensors)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -9,11 +9,13 @@ struct PirlRobot: ParsableCommand {
         commandName: "pirl-robot",
         abstract: "Run RL-fine-tuned flow-matching robot policies on real arms, and train them in simulation.",
         subcommands: [
+            Run.self,
             Ports.self,
             Motors.self,
             Calibrate.self,
             VirtualBus.self,
             Cameras.self,
+            PolicyCommand.self,
             Bench.self,
             Sim.self,
             EvalSim.self,

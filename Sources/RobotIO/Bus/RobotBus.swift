@@ -65,7 +65,7 @@ public final class RobotBus {
         try verifyMotors()
         try withTorqueDisabled { () throws(RobotBusError) in
             for (motor, joint) in zip(motors, spec.joints) {
-                try run { () throws(MotorBusError) in
+                try perform { () throws(MotorBusError) in
                     switch bus.servoProtocol {
                     case .feetech:
                         try withEEPROMUnlocked(motor) { () throws(MotorBusError) in
@@ -107,7 +107,7 @@ public final class RobotBus {
 
     /// Torque on for every joint.
     public func enableTorque() throws(RobotBusError) {
-        try run { () throws(MotorBusError) in
+        try perform { () throws(MotorBusError) in
             try bus.syncWrite(.torqueEnable, to: motors, values: Array(repeating: 1, count: motors.count))
             // Sync write has no reply: read back so a motor that missed it is caught.
             var state = [Int64](repeating: 0, count: motors.count)
@@ -119,13 +119,13 @@ public final class RobotBus {
 
     /// Torque off for every joint; hardware faults never block it.
     public func disableTorque() throws(RobotBusError) {
-        try run { () throws(MotorBusError) in try bus.disableTorque(motors) }
+        try perform { () throws(MotorBusError) in try bus.disableTorque(motors) }
     }
 
     /// Runs `body` with torque off and restores torque on afterwards if it was on.
     public func withTorqueDisabled<T>(_ body: () throws(RobotBusError) -> T) throws(RobotBusError) -> T {
         var state = [Int64](repeating: 0, count: motors.count)
-        try run { () throws(MotorBusError) in try bus.syncRead(.torqueEnable, from: motors, into: &state, policy: .warn) }
+        try perform { () throws(MotorBusError) in try bus.syncRead(.torqueEnable, from: motors, into: &state, policy: .warn) }
         let wasOn = state.contains(1)
         try disableTorque()
         do {
@@ -140,17 +140,17 @@ public final class RobotBus {
 
     /// One sync read of Present_Position in joint order (raw ticks). Real-time safe.
     public func readPositions(into ticks: inout [Int64]) throws(RobotBusError) {
-        try run { () throws(MotorBusError) in try bus.syncRead(.presentPosition, from: motors, into: &ticks) }
+        try perform { () throws(MotorBusError) in try bus.syncRead(.presentPosition, from: motors, into: &ticks) }
     }
 
     /// One sync write of Goal_Position in joint order (raw ticks). Real-time safe.
     public func writeGoals(_ ticks: [Int64]) throws(RobotBusError) {
-        try run { () throws(MotorBusError) in try bus.syncWrite(.goalPosition, to: motors, values: ticks) }
+        try perform { () throws(MotorBusError) in try bus.syncWrite(.goalPosition, to: motors, values: ticks) }
     }
 
-    /// Lifts a bus error into a robot error.
+    /// Runs bus transactions, lifting their errors into `RobotBusError`.
     @inline(__always)
-    func run<T>(_ body: () throws(MotorBusError) -> T) throws(RobotBusError) -> T {
+    public func perform<T>(_ body: () throws(MotorBusError) -> T) throws(RobotBusError) -> T {
         do { return try body() } catch { throw .bus(error) }
     }
 }

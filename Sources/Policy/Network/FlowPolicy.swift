@@ -1,0 +1,158 @@
+/// The flow policy network: prefix encoder, velocity network with the Flow-Noise
+/// head, and value head, over one ``ParameterStore``.
+///
+/// Use: ``encode(_:)`` a batch of observations once, then evaluate the velocity as
+/// often as the sampler needs (it is a ``DifferentiableVelocityField`` whose
+/// conditions index the encoded observations). Workspaces are allocated on first use
+/// and grown only when a larger batch arrives: steady-state sampling allocates nothing.
+/// Not thread-safe; one owner at a time.
+public final class FlowPolicy: DifferentiableVelocityField {
+    /// The validated config.
+    public let config: PolicyConfig
+    /// Parameters, gradients and Adam moments.
+    public let parameters: ParameterStore
+    /// Hashes instructions for the embedding bag.
+    public let tokenizer: InstructionTokenizer
+    let encoder: PrefixEncoder
+    let velocityNetwork: VelocityNetwork
+    let valueHead: ValueHead
+    private var encoderActivations: PrefixEncoder.Activations?
+    private var velocityActivations: VelocityNetwork.Activations?
+    private var valueActivations: ValueHead.Activations?
+    /// Accumulated gradient of the encoded prefix, `observations × prefixWidth`.
+    private var prefixGradient: [Float] = []
+
+    /// The largest parameter count a config may ask for (100 M).
+    public static let maxParameters = 100_000_000
+    /// The largest encoder activation count per observation a config may ask for (32 M floats).
+    public static let maxActivationsPerObservation = 32_000_000
+
+    /// Builds the layout for `config` (validated first); parameters start at zero.
+    public init(config: PolicyConfig) throws(PolicyConfigError) {
+        try config.validate()
+        self.config = config
+        var layout = ParameterLayout()
+        encoder = PrefixEncoder(config: config, layout: &layout)
+        velocityNetwork = VelocityNetwork(config: config, layout: &layout)
+        valueHead = ValueHead(config: config, layout: &layout)
+        // Refuse sizes that would exhaust memory before allocating anything (a hostile
+        // or mistyped config.json must fail with an error, not kill the process).
+        guard layout.count <= Self.maxParameters else {
+            throw PolicyConfigError(field: "architecture", value: "\(layout.count) parameters", rule: "at most \(Self.maxParameters) parameters")
+        }
+        let activations = encoder.cameraStages.map { s in s[0].inputCount + 2 * s.map(\.outputCount).reduce(0, +) }.reduce(0, +)
+        guard activations <= Self.maxActivationsPerObservation else {
+            throw PolicyConfigError(field: "io.cameras", value: "\(activations) activations per observation",
+                                    rule: "at most \(Self.maxActivationsPerObservation) (smaller images or fewer channels)")
+        }
+        parameters = ParameterStore(layout: layout)
+        tokenizer = InstructionTokenizer(vocabularySize: config.architecture.vocabularySize)
+    }
+
+    /// Random initialization from `seed` (PyTorch-style uniform fan-in bounds).
+    public func initialize(seed: UInt64) {
+        var rng = RandomSource(seed: seed)
+        let p = parameters.values
+        encoder.initialize(p, using: &rng)
+        velocityNetwork.initialize(p, using: &rng)
+        valueHead.initialize(p, using: &rng)
+    }
+
+    /// Floats per chunk (H·D).
+    public var dimension: Int { config.io.chunkCount }
+    /// Width of the encoded prefix features.
+    public var prefixWidth: Int { encoder.width }
+    /// Observations encoded by the last ``encode(_:)``.
+    public private(set) var encodedCount = 0
+
+    /// FLOPs to encode one observation.
+    public var encoderFlops: Int { encoder.flopsPerObservation }
+    /// FLOPs of one velocity evaluation (one row, one step).
+    public var velocityFlops: Int { velocityNetwork.flopsPerRow }
+
+    /// Parameter names that belong to the encoder (frozen during RL).
+    public func isEncoderParameter(_ name: String) -> Bool {
+        name.hasPrefix("vision.") || name.hasPrefix("language.") || name.hasPrefix("state.") || name.hasPrefix("prefix.")
+    }
+
+    /// Encodes a batch of observations; later velocity rows refer to them by index.
+    public func encode(_ batch: ObservationBatch) {
+        precondition(batch.images.count == config.io.cameras.count, "batch has \(batch.images.count) cameras, config has \(config.io.cameras.count)")
+        precondition(batch.state.count == batch.count * config.io.stateDim, "state is not count × stateDim")
+        precondition(batch.tokenOffsets.count == batch.count + 1, "tokenOffsets must have count + 1 entries")
+        precondition(batch.tokens.allSatisfy { $0 >= 0 && Int($0) < config.architecture.vocabularySize }, "token id outside the vocabulary")
+        for c in config.io.cameras.indices {
+            let cam = config.io.cameras[c]
+            precondition(batch.images[c].count == batch.count * 3 * cam.width * cam.height, "camera \(cam.name) images have the wrong size")
+        }
+        if (encoderActivations?.capacity ?? 0) < batch.count {
+            encoderActivations = PrefixEncoder.Activations(encoder, capacity: batch.count)
+        }
+        encoder.forward(parameters.values, batch: batch, act: encoderActivations!)
+        encodedCount = batch.count
+        prefixGradient = []
+    }
+
+    /// The encoded prefix features of the last ``encode(_:)``, `encodedCount × prefixWidth`.
+    public var prefixFeatures: [Float] {
+        Array(UnsafeBufferPointer(start: encoderActivations!.prefix, count: encodedCount * prefixWidth))
+    }
+
+    /// Evaluates the velocity (and the noise head) for rows that index the encoded observations.
+    public func evaluate(
+        x: UnsafePointer<Float>, t: UnsafePointer<Float>, conditions: UnsafePointer<Int32>, rows: Int,
+        velocity: UnsafeMutablePointer<Float>, logVariance: UnsafeMutablePointer<Float>?
+    ) {
+        guard let enc = encoderActivations, encodedCount > 0 else { preconditionFailure("encode observations before evaluating the velocity") }
+        for r in 0..<rows { precondition(conditions[r] >= 0 && Int(conditions[r]) < encodedCount, "row \(r) refers to observation \(conditions[r])") }
+        if (velocityActivations?.capacity ?? 0) < rows {
+            velocityActivations = VelocityNetwork.Activations(velocityNetwork, capacity: rows)
+        }
+        velocityNetwork.forward(parameters.values, x: x, t: t, conditions: conditions, prefix: enc.prefix, rows: rows,
+                                act: velocityActivations!, velocity: velocity, logVariance: logVariance)
+    }
+
+    /// Backpropagates through the last ``evaluate``; accumulates the expert's and noise
+    /// head's gradients and the gradient of the prefix (see ``backwardEncoder()``).
+    public func backward(dVelocity: UnsafePointer<Float>, dLogVariance: UnsafePointer<Float>?) {
+        guard let act = velocityActivations else { preconditionFailure("backward before evaluate") }
+        velocityNetwork.backward(parameters.values, parameters.gradients, dVelocity: dVelocity, dLogVariance: dLogVariance, act: act)
+        let pw = prefixWidth
+        if prefixGradient.count != encodedCount * pw { prefixGradient = .init(repeating: 0, count: encodedCount * pw) }
+        for r in 0..<act.rows {
+            let c = Int(act.conditions[r])
+            for i in 0..<pw { prefixGradient[c * pw + i] += act.dPrefixRows[r * pw + i] }
+        }
+    }
+
+    /// Pushes the accumulated prefix gradient through the encoder (SFT; RL keeps the encoder frozen).
+    public func backwardEncoder() {
+        guard let act = encoderActivations, prefixGradient.count == encodedCount * prefixWidth else { return }
+        prefixGradient.withUnsafeBufferPointer { d in
+            encoder.backward(parameters.values, parameters.gradients, dPrefix: d.baseAddress!, act: act)
+        }
+        prefixGradient = []
+    }
+
+    /// The critic's values of the encoded observations.
+    public func values() -> [Float] {
+        guard let enc = encoderActivations, encodedCount > 0 else { preconditionFailure("encode observations before asking for values") }
+        if valueCapacity < encodedCount {
+            valueActivations = ValueHead.Activations(valueHead, capacity: encodedCount)
+            valueCapacity = encodedCount
+        }
+        valueHead.forward(parameters.values, prefix: enc.prefix, rows: encodedCount, act: valueActivations!)
+        return Array(UnsafeBufferPointer(start: valueActivations!.values, count: encodedCount))
+    }
+    private var valueCapacity = 0
+
+    /// Accumulates the critic's gradients for `dValues` (one per encoded observation),
+    /// after ``values()``. The prefix is detached.
+    public func backwardValues(_ dValues: [Float]) {
+        guard let enc = encoderActivations, let act = valueActivations else { preconditionFailure("backwardValues before values") }
+        precondition(dValues.count == act.rows)
+        dValues.withUnsafeBufferPointer { d in
+            valueHead.backward(parameters.values, parameters.gradients, prefix: enc.prefix, dValues: d.baseAddress!, act: act)
+        }
+    }
+}

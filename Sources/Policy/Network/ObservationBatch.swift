@@ -1,0 +1,114 @@
+/// A batch of preprocessed observations in the layout the network reads.
+///
+/// `images[c]` is `count × 3 × height × width` in [−1, 1] (CHW) for camera c of the
+/// config; `state` is `count × stateDim` (already normalized); instruction tokens are
+/// CSR-packed: sample b owns `tokens[tokenOffsets[b] ..< tokenOffsets[b + 1]]`.
+public struct ObservationBatch: Sendable {
+    /// Observations in the batch.
+    public var count: Int
+    /// Per camera, the batch of CHW images.
+    public var images: [[Float]]
+    /// `count × stateDim` normalized states.
+    public var state: [Float]
+    /// Hashed instruction tokens, all samples back to back.
+    public var tokens: [Int32]
+    /// `count + 1` offsets into `tokens`.
+    public var tokenOffsets: [Int32]
+
+    /// Creates a batch from its parts (shapes are checked by ``FlowPolicy/encode(_:)``).
+    public init(count: Int, images: [[Float]], state: [Float], tokens: [Int32], tokenOffsets: [Int32]) {
+        self.count = count; self.images = images; self.state = state
+        self.tokens = tokens; self.tokenOffsets = tokenOffsets
+    }
+
+    /// Builds a batch from raw observations: RGB8 HWC frames (uint8 → [−1, 1], as
+    /// architecture.md's shared preprocessing), states normalized by `stateNormalizer`,
+    /// prompts hashed by `tokenizer`.
+    public init(
+        _ observations: [RawObservation], config: PolicyConfig, tokenizer: InstructionTokenizer,
+        stateNormalizer: (any VectorTransform)? = nil
+    ) throws(ObservationError) {
+        count = observations.count
+        images = config.io.cameras.map { _ in [] }
+        state = []
+        tokens = []
+        tokenOffsets = [0]
+        for (index, o) in observations.enumerated() {
+            for (c, camera) in config.io.cameras.enumerated() {
+                guard let frame = o.images[camera.name] else { throw .missingCamera(index: index, camera: camera.name) }
+                guard frame.width == camera.width, frame.height == camera.height,
+                      frame.rgb.count == camera.width * camera.height * 3 else {
+                    throw .badImage(index: index, camera: camera.name,
+                                    expected: "\(camera.width)x\(camera.height)x3",
+                                    found: "\(frame.width)x\(frame.height), \(frame.rgb.count) bytes")
+                }
+                images[c].append(contentsOf: frame.chwFloats())
+            }
+            guard o.state.count == config.io.stateDim else {
+                throw .badState(index: index, expected: config.io.stateDim, found: o.state.count)
+            }
+            state.append(contentsOf: stateNormalizer?.apply(o.state) ?? o.state)
+            tokens.append(contentsOf: tokenizer.tokens(o.prompt))
+            tokenOffsets.append(Int32(tokens.count))
+        }
+    }
+}
+
+/// One RGB8 frame, rows of `width × 3` bytes.
+public struct RGBFrame: Codable, Sendable, Equatable {
+    /// Width in pixels.
+    public var width: Int
+    /// Height in pixels.
+    public var height: Int
+    /// `height × width × 3` bytes, row-major, RGB.
+    public var rgb: [UInt8]
+
+    /// Creates a frame.
+    public init(width: Int, height: Int, rgb: [UInt8]) {
+        self.width = width; self.height = height; self.rgb = rgb
+    }
+
+    /// The frame as CHW floats, `uint8 → x/127.5 − 1`.
+    public func chwFloats() -> [Float] {
+        let plane = width * height
+        var out = [Float](repeating: 0, count: 3 * plane)
+        for i in 0..<plane {
+            for c in 0..<3 { out[c * plane + i] = Float(rgb[i * 3 + c]) / 127.5 - 1 }
+        }
+        return out
+    }
+}
+
+/// An observation as the robot or simulator provides it (architecture.md).
+public struct RawObservation: Codable, Sendable, Equatable {
+    /// Frames by camera name.
+    public var images: [String: RGBFrame]
+    /// Joint positions in joint units, in the robot spec's order.
+    public var state: [Float]
+    /// The instruction.
+    public var prompt: String
+
+    /// Creates an observation.
+    public init(images: [String: RGBFrame], state: [Float], prompt: String) {
+        self.images = images; self.state = state; self.prompt = prompt
+    }
+}
+
+/// An observation that does not fit the policy's I/O spec.
+public enum ObservationError: Error, CustomStringConvertible, Equatable {
+    /// A camera the config lists is absent.
+    case missingCamera(index: Int, camera: String)
+    /// A frame has the wrong size.
+    case badImage(index: Int, camera: String, expected: String, found: String)
+    /// The state vector has the wrong length.
+    case badState(index: Int, expected: Int, found: Int)
+
+    /// A readable message.
+    public var description: String {
+        switch self {
+        case let .missingCamera(i, c): "observation \(i): no image for camera '\(c)'; the policy's config.json lists it"
+        case let .badImage(i, c, e, f): "observation \(i): camera '\(c)' image is \(f), expected \(e); resize the frame to the config's size"
+        case let .badState(i, e, f): "observation \(i): state has \(f) values, expected \(e) (io.stateDim)"
+        }
+    }
+}

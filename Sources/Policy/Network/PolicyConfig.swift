@@ -1,0 +1,316 @@
+/// Everything `config.json` says about a policy: its inputs and outputs, its
+/// architecture, the sampler defaults and where it came from.
+///
+/// A documented `Codable` value; `validate()` names the first bad field. The
+/// default is the ~2 M-parameter policy for two 64×64 cameras, 6 joints, H = 10.
+public struct PolicyConfig: Codable, Sendable, Equatable {
+    /// The I/O contract between the policy and the robot or the simulator.
+    public var io: IOSpec
+    /// Layer sizes.
+    public var architecture: Architecture
+    /// How chunks are sampled and scored by default.
+    public var sampler: SamplerDefaults
+    /// Where the weights came from; empty for a fresh initialization.
+    public var provenance: Provenance
+
+    /// Creates a config; every part has the documented defaults.
+    public init(io: IOSpec = IOSpec(), architecture: Architecture = Architecture(),
+                sampler: SamplerDefaults = SamplerDefaults(), provenance: Provenance = Provenance()) {
+        self.io = io
+        self.architecture = architecture
+        self.sampler = sampler
+        self.provenance = provenance
+    }
+
+    /// A camera the policy reads.
+    public struct Camera: Codable, Sendable, Equatable {
+        /// The camera's name in observations (`base`, `wrist`).
+        public var name: String
+        /// Image width in pixels after preprocessing.
+        public var width: Int
+        /// Image height in pixels after preprocessing.
+        public var height: Int
+
+        /// Creates a camera spec.
+        public init(name: String, width: Int = 64, height: Int = 64) {
+            self.name = name; self.width = width; self.height = height
+        }
+    }
+
+    /// Inputs and outputs in the units of architecture.md's sim/real contract.
+    public struct IOSpec: Codable, Sendable, Equatable {
+        /// The cameras, in the order their features are concatenated.
+        public var cameras: [Camera] = [Camera(name: "base"), Camera(name: "wrist")]
+        /// Joint names in the robot spec's order; their count is the number of real action dims.
+        public var jointNames: [String] = ["shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper"]
+        /// Length of the state vector.
+        public var stateDim: Int = 6
+        /// Action dims the model produces (≥ the joint count; extra dims are padding).
+        public var actionDim: Int = 6
+        /// H: actions per chunk.
+        public var actionHorizon: Int = 10
+        /// H_exec: actions executed before the policy is asked again (flow-rl.md §5: 5).
+        public var executedHorizon: Int = 5
+        /// The control rate the chunk is meant for, in Hz.
+        public var controlRateHz: Double = 30
+        /// How state and actions are normalized with norm_stats.json (openpi's two formulas).
+        public var normalization: NormalizationKind = .zScore
+
+        /// Creates the default I/O spec.
+        public init() {}
+        /// H · D, the flattened chunk length.
+        public var chunkCount: Int { actionHorizon * actionDim }
+    }
+
+    /// Network sizes (see ``FlowPolicy`` for how the parts connect).
+    public struct Architecture: Codable, Sendable, Equatable {
+        /// Output channels of the CNN stages: a patchify stage (kernel = stride =
+        /// `patchSize`), then 3×3 stride-2 stages; features are the mean over space.
+        public var visionChannels: [Int] = [32, 64, 128]
+        /// Kernel and stride of the first (patchify) convolution.
+        public var patchSize: Int = 4
+        /// One CNN for all cameras (true) or one per camera.
+        public var sharedVisionEncoder: Bool = true
+        /// Hash buckets for instruction words and bigrams.
+        public var vocabularySize: Int = 4096
+        /// Width of the instruction embedding bag.
+        public var tokenWidth: Int = 64
+        /// Width of the state features.
+        public var stateWidth: Int = 64
+        /// Width of the fused prefix features.
+        public var prefixWidth: Int = 256
+        /// Width of the velocity network's residual stream.
+        public var expertWidth: Int = 256
+        /// Residual MLP blocks in the velocity network.
+        public var expertBlocks: Int = 3
+        /// Hidden width of each block's MLP.
+        public var expertHiddenWidth: Int = 512
+        /// Width of the sinusoidal time embedding.
+        public var timeEmbeddingWidth: Int = 64
+        /// Shortest period of the time embedding (flow-rl.md §2: 4e-3).
+        public var timeMinPeriod: Double = 4e-3
+        /// Longest period of the time embedding (flow-rl.md §2: 4.0).
+        public var timeMaxPeriod: Double = 4.0
+        /// Hidden width of the Flow-Noise head.
+        public var noiseHeadWidth: Int = 128
+        /// Smallest std the noise head can produce (flow-rl.md §3: 0.08).
+        public var noiseStdMin: Double = 0.08
+        /// Largest std the noise head can produce (flow-rl.md §3: 0.16).
+        public var noiseStdMax: Double = 0.16
+        /// Hidden width of the value head.
+        public var valueWidth: Int = 256
+
+        /// Creates the default architecture.
+        public init() {}
+    }
+
+    /// Sampler and likelihood defaults (flow-rl.md §3–5).
+    public struct SamplerDefaults: Codable, Sendable, Equatable {
+        /// The deployment sampler.
+        public var method: SamplerMethod = .ode
+        /// K, the denoising steps (4).
+        public var steps: Int = 4
+        /// a, the Flow-SDE noise level (0.5).
+        public var noiseLevel: Double = 0.5
+        /// How the K + 1 Flow-Noise terms are combined.
+        public var reduction: LogLikelihoodReduction = .mean
+        /// One ratio per element, per action row, or per chunk.
+        public var granularity: RatioGranularity = .chunk
+
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Where a checkpoint came from.
+    public struct Provenance: Codable, Sendable, Equatable {
+        /// The task it was trained for.
+        public var task: String?
+        /// The training configuration, as given to the trainer.
+        public var trainingConfig: String?
+        /// The seed of the run (or of the random initialization).
+        public var seed: UInt64?
+        /// Optimizer steps taken.
+        public var steps: Int?
+        /// Success rate in the last evaluation.
+        public var evalSuccess: Double?
+
+        /// Creates an empty provenance.
+        public init(task: String? = nil, trainingConfig: String? = nil, seed: UInt64? = nil, steps: Int? = nil, evalSuccess: Double? = nil) {
+            self.task = task; self.trainingConfig = trainingConfig; self.seed = seed
+            self.steps = steps; self.evalSuccess = evalSuccess
+        }
+    }
+
+    /// Checks every field; the error names the field, its value and the rule.
+    public func validate() throws(PolicyConfigError) {
+        func check(_ ok: Bool, _ field: String, _ value: Any, _ rule: String) throws(PolicyConfigError) {
+            if !ok { throw PolicyConfigError(field: field, value: "\(value)", rule: rule) }
+        }
+        try check(!io.cameras.isEmpty, "io.cameras", io.cameras.count, "at least one camera")
+        try check(Set(io.cameras.map(\.name)).count == io.cameras.count, "io.cameras", io.cameras.map(\.name), "camera names must be unique")
+        for (i, c) in io.cameras.enumerated() {
+            try check(c.width > 0 && c.height > 0 && c.width <= 1024 && c.height <= 1024,
+                      "io.cameras[\(i)]", "\(c.width)x\(c.height)", "width and height in 1...1024")
+            var h = c.height, w = c.width
+            try check(h % architecture.patchSize == 0 && w % architecture.patchSize == 0,
+                      "io.cameras[\(i)]", "\(c.width)x\(c.height)", "size must be a multiple of architecture.patchSize (\(architecture.patchSize))")
+            h /= architecture.patchSize; w /= architecture.patchSize
+            for _ in architecture.visionChannels.dropFirst() { h = (h - 1) / 2 + 1; w = (w - 1) / 2 + 1 }
+            try check(h >= 1 && w >= 1, "io.cameras[\(i)]", "\(c.width)x\(c.height)", "too small for the CNN")
+        }
+        try check(io.stateDim >= 1 && io.stateDim <= 4096, "io.stateDim", io.stateDim, "in 1...4096")
+        try check(io.actionDim >= 1 && io.actionDim <= 4096, "io.actionDim", io.actionDim, "in 1...4096")
+        try check(!io.jointNames.isEmpty && io.jointNames.count <= io.actionDim, "io.jointNames", io.jointNames.count, "1...actionDim (\(io.actionDim)) names")
+        try check(io.actionHorizon >= 1 && io.actionHorizon <= 1024, "io.actionHorizon", io.actionHorizon, "in 1...1024")
+        try check(io.executedHorizon >= 1 && io.executedHorizon <= io.actionHorizon, "io.executedHorizon", io.executedHorizon, "in 1...actionHorizon (\(io.actionHorizon))")
+        try check(io.controlRateHz > 0 && io.controlRateHz.isFinite, "io.controlRateHz", io.controlRateHz, "positive")
+        let a = architecture
+        try check(!a.visionChannels.isEmpty && a.visionChannels.allSatisfy { $0 >= 1 && $0 <= 4096 }, "architecture.visionChannels", a.visionChannels, "non-empty, each in 1...4096")
+        try check(a.patchSize >= 1 && a.patchSize <= 64, "architecture.patchSize", a.patchSize, "in 1...64")
+        for (name, v) in [("vocabularySize", a.vocabularySize), ("tokenWidth", a.tokenWidth), ("stateWidth", a.stateWidth),
+                          ("prefixWidth", a.prefixWidth), ("expertWidth", a.expertWidth), ("expertHiddenWidth", a.expertHiddenWidth),
+                          ("noiseHeadWidth", a.noiseHeadWidth), ("valueWidth", a.valueWidth)] {
+            try check(v >= 1 && v <= 1 << 20, "architecture.\(name)", v, "in 1...1048576")
+        }
+        try check(a.expertBlocks >= 0 && a.expertBlocks <= 64, "architecture.expertBlocks", a.expertBlocks, "in 0...64")
+        try check(a.timeEmbeddingWidth >= 2 && a.timeEmbeddingWidth % 2 == 0, "architecture.timeEmbeddingWidth", a.timeEmbeddingWidth, "even and at least 2")
+        try check(a.timeMinPeriod > 0 && a.timeMaxPeriod >= a.timeMinPeriod, "architecture.timeMinPeriod", a.timeMinPeriod, "0 < timeMinPeriod <= timeMaxPeriod")
+        try check(a.noiseStdMin > 0 && a.noiseStdMax >= a.noiseStdMin, "architecture.noiseStdMin", a.noiseStdMin, "0 < noiseStdMin <= noiseStdMax")
+        try check(sampler.steps >= 1 && sampler.steps <= 10_000, "sampler.steps", sampler.steps, "in 1...10000")
+        try check(sampler.noiseLevel >= 0 && sampler.noiseLevel.isFinite, "sampler.noiseLevel", sampler.noiseLevel, "finite and >= 0")
+    }
+}
+
+/// A config field that breaks a rule.
+public struct PolicyConfigError: Error, CustomStringConvertible, Equatable {
+    /// The field path (`io.executedHorizon`).
+    public var field: String
+    /// The offending value.
+    public var value: String
+    /// What the value must satisfy.
+    public var rule: String
+    /// A readable message.
+    public var description: String { "invalid config: \(field) = \(value); must be \(rule)" }
+}
+
+// MARK: - Decoding
+//
+// config.json may omit any field (its documented default is used); an unknown key is an
+// error naming it, so a misspelt field never silently falls back to a default. These live
+// in this file because they use the synthesized CodingKeys.
+
+/// Any string key, for listing the keys a JSON object actually has.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+private extension Decoder {
+    /// Throws when the object has a key that `Keys` does not know.
+    func rejectUnknownKeys<Keys: CodingKey>(_: Keys.Type) throws {
+        let raw = try container(keyedBy: AnyKey.self)
+        for key in raw.allKeys where Keys(stringValue: key.stringValue) == nil {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: raw, debugDescription: "unknown key '\(key.stringValue)'")
+        }
+    }
+}
+
+private extension KeyedDecodingContainer {
+    /// The value at `key`, or `fallback` when the key is absent.
+    func value<T: Decodable>(_ key: Key, or fallback: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+}
+
+extension PolicyConfig {
+    /// Decodes a possibly partial config.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(io: try c.value(.io, or: IOSpec()), architecture: try c.value(.architecture, or: Architecture()),
+                  sampler: try c.value(.sampler, or: SamplerDefaults()), provenance: try c.value(.provenance, or: Provenance()))
+    }
+}
+
+extension PolicyConfig.Camera {
+    /// Decodes a camera; `name` is required, the size defaults to 64×64.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name),
+                  width: try c.value(.width, or: 64), height: try c.value(.height, or: 64))
+    }
+}
+
+extension PolicyConfig.IOSpec {
+    /// Decodes a possibly partial I/O spec.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        cameras = try c.value(.cameras, or: cameras)
+        jointNames = try c.value(.jointNames, or: jointNames)
+        stateDim = try c.value(.stateDim, or: stateDim)
+        actionDim = try c.value(.actionDim, or: actionDim)
+        actionHorizon = try c.value(.actionHorizon, or: actionHorizon)
+        executedHorizon = try c.value(.executedHorizon, or: executedHorizon)
+        controlRateHz = try c.value(.controlRateHz, or: controlRateHz)
+        normalization = try c.value(.normalization, or: normalization)
+    }
+}
+
+extension PolicyConfig.Architecture {
+    /// Decodes a possibly partial architecture.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        visionChannels = try c.value(.visionChannels, or: visionChannels)
+        patchSize = try c.value(.patchSize, or: patchSize)
+        sharedVisionEncoder = try c.value(.sharedVisionEncoder, or: sharedVisionEncoder)
+        vocabularySize = try c.value(.vocabularySize, or: vocabularySize)
+        tokenWidth = try c.value(.tokenWidth, or: tokenWidth)
+        stateWidth = try c.value(.stateWidth, or: stateWidth)
+        prefixWidth = try c.value(.prefixWidth, or: prefixWidth)
+        expertWidth = try c.value(.expertWidth, or: expertWidth)
+        expertBlocks = try c.value(.expertBlocks, or: expertBlocks)
+        expertHiddenWidth = try c.value(.expertHiddenWidth, or: expertHiddenWidth)
+        timeEmbeddingWidth = try c.value(.timeEmbeddingWidth, or: timeEmbeddingWidth)
+        timeMinPeriod = try c.value(.timeMinPeriod, or: timeMinPeriod)
+        timeMaxPeriod = try c.value(.timeMaxPeriod, or: timeMaxPeriod)
+        noiseHeadWidth = try c.value(.noiseHeadWidth, or: noiseHeadWidth)
+        noiseStdMin = try c.value(.noiseStdMin, or: noiseStdMin)
+        noiseStdMax = try c.value(.noiseStdMax, or: noiseStdMax)
+        valueWidth = try c.value(.valueWidth, or: valueWidth)
+    }
+}
+
+extension PolicyConfig.SamplerDefaults {
+    /// Decodes possibly partial sampler defaults.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        method = try c.value(.method, or: method)
+        steps = try c.value(.steps, or: steps)
+        noiseLevel = try c.value(.noiseLevel, or: noiseLevel)
+        reduction = try c.value(.reduction, or: reduction)
+        granularity = try c.value(.granularity, or: granularity)
+    }
+}
+
+extension PolicyConfig.Provenance {
+    /// Decodes provenance (every field optional); unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(task: try c.decodeIfPresent(String.self, forKey: .task),
+                  trainingConfig: try c.decodeIfPresent(String.self, forKey: .trainingConfig),
+                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed),
+                  steps: try c.decodeIfPresent(Int.self, forKey: .steps),
+                  evalSuccess: try c.decodeIfPresent(Double.self, forKey: .evalSuccess))
+    }
+}

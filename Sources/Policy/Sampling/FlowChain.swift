@@ -1,0 +1,66 @@
+/// Preallocated storage for one batched sampling call and the chain it leaves behind.
+///
+/// Layout: `states` is `(K + 1) × batch × dimension`, step-major, so the rows of one
+/// step are contiguous and the final chunk (`k = K`) is one block. `stochasticStep[b]`
+/// is the Flow-SDE step k* of sample b (−1 when no single step was chosen).
+/// Reused across calls: sampling allocates nothing.
+public final class FlowChain {
+    /// Samples per call.
+    public let batch: Int
+    /// Floats per chunk.
+    public let dimension: Int
+    /// K.
+    public let steps: Int
+    /// The chain `x⁽⁰⁾ … x⁽ᴷ⁾` of every sample.
+    public let states: UnsafeMutablePointer<Float>
+    /// k* per sample for hybrid Flow-SDE; −1 otherwise.
+    public let stochasticStep: UnsafeMutablePointer<Int32>
+    /// The method that produced the chain. The sampler sets it; a trainer that refills
+    /// `states` and `stochasticStep` from its rollout storage sets it to match.
+    public var method: SamplerMethod = .ode
+    /// Which Flow-SDE steps were stochastic (set like ``method``).
+    public var sdeSelection: SDEStepSelection = .single
+    /// The K-step schedule (fixed at creation).
+    public let schedule: FlowSchedule
+
+    // Scratch for the sampler: velocities, log-variances, times, conditions.
+    let velocity: UnsafeMutablePointer<Float>
+    let logVariance: UnsafeMutablePointer<Float>
+    let times: UnsafeMutablePointer<Float>
+    let conditions: UnsafeMutablePointer<Int32>
+
+    /// Allocates storage for `batch` chunks of `dimension` floats and `steps` steps.
+    public init(batch: Int, dimension: Int, steps: Int, noiseLevel: Double = 0.5) {
+        precondition(batch >= 1 && dimension >= 1 && steps >= 1)
+        self.batch = batch
+        self.dimension = dimension
+        self.steps = steps
+        schedule = FlowSchedule(steps: steps, noiseLevel: noiseLevel)
+        let n = batch * dimension
+        states = .allocate(capacity: (steps + 1) * n)
+        states.initialize(repeating: 0, count: (steps + 1) * n)
+        stochasticStep = .allocate(capacity: batch)
+        stochasticStep.initialize(repeating: -1, count: batch)
+        velocity = .allocate(capacity: n); velocity.initialize(repeating: 0, count: n)
+        logVariance = .allocate(capacity: n); logVariance.initialize(repeating: 0, count: n)
+        times = .allocate(capacity: batch); times.initialize(repeating: 0, count: batch)
+        conditions = .allocate(capacity: batch)
+        for b in 0..<batch { conditions[b] = Int32(b) }
+    }
+
+    deinit {
+        states.deallocate(); stochasticStep.deallocate(); velocity.deallocate()
+        logVariance.deallocate(); times.deallocate(); conditions.deallocate()
+    }
+
+    /// `x⁽ᵏ⁾` of all samples (`batch × dimension`).
+    public func state(_ k: Int) -> UnsafeMutablePointer<Float> { states + k * batch * dimension }
+
+    /// The sampled chunks, `x⁽ᴷ⁾` (`batch × dimension`).
+    public var actions: UnsafeMutablePointer<Float> { state(steps) }
+
+    /// The chunk of sample `b` as an array.
+    public func chunk(_ b: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: actions + b * dimension, count: dimension))
+    }
+}

@@ -1,0 +1,159 @@
+/// Log-likelihoods (and the Flow-Noise entropy) of stored chains, per decision and group.
+public struct LogLikelihoods: Sendable {
+    /// Decisions.
+    public var batch: Int
+    /// Groups per decision.
+    public var groupCount: Int
+    /// `batch × groupCount` values of log π.
+    public var logProb: [Float]
+    /// Per decision: the mean of `½·log(2πe·s²)` over scored entries and steps (Flow-Noise; 0 otherwise).
+    public var entropy: [Float]
+}
+
+/// Recomputes log π of stored chains (flow-rl.md §4) and its gradient w.r.t. the
+/// field's parameters. One network evaluation per scored (sample, step) pair, all in
+/// one batch; no backpropagation through the chain. Row (b, k) is evaluated with
+/// condition index b, so a ``FlowPolicy`` must have encoded the chain's observations
+/// in sample order first.
+public enum FlowLikelihood {
+    /// `ℓ(x' | μ, s) = −log s − ½·log(2π) − ½·((x' − μ)/s)²`, from the log-variance.
+    public static func gaussianLogDensity(_ x: Float, mean: Float, logVariance: Float) -> Float {
+        let r = x - mean
+        return -0.5 * logVariance - halfLogTwoPi - 0.5 * r * r * _exp(-logVariance)
+    }
+
+    /// ½·log(2π).
+    public static let halfLogTwoPi: Float = 0.918_938_533_204_672_7
+
+    /// log π of every decision in `chain`.
+    public static func evaluate(_ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions) -> LogLikelihoods {
+        run(field, chain: chain, options: options, gradient: nil, backward: nil)
+    }
+
+    /// log π of every decision, and accumulates into the field's parameter gradients
+    /// `Σ dLogProb·∂log π/∂θ + Σ dEntropy·∂entropy/∂θ` (`dLogProb` is `batch × groupCount`).
+    public static func evaluateWithGradient(
+        _ field: some DifferentiableVelocityField, chain: FlowChain, options: LikelihoodOptions,
+        dLogProb: [Float], dEntropy: [Float]? = nil
+    ) -> LogLikelihoods {
+        precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
+        return run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
+            field.backward(dVelocity: $0, dLogVariance: $1)
+        }
+    }
+
+    /// The (sample, step) pairs whose transitions are stochastic, and the number of
+    /// terms in log π (including the initial-noise term for full chains).
+    static func pairs(_ chain: FlowChain) -> (pairs: [(sample: Int, step: Int)], terms: Int, includesPrior: Bool) {
+        switch (chain.method, chain.sdeSelection) {
+        case (.ode, _):
+            preconditionFailure("an ODE chain is deterministic and has no likelihood")
+        case (.flowSDE, .single):
+            let pairs = (0..<chain.batch).map { b in
+                let k = Int(chain.stochasticStep[b])
+                precondition((0..<chain.steps).contains(k), "sample \(b) has no stochastic step k* (found \(k))")
+                return (sample: b, step: k)
+            }
+            return (pairs, 1, false)
+        case (.flowNoise, _), (.flowSDE, .every):
+            var p: [(Int, Int)] = []
+            p.reserveCapacity(chain.batch * chain.steps)
+            for b in 0..<chain.batch { for k in 0..<chain.steps { p.append((b, k)) } }
+            return (p, chain.steps + 1, true)
+        }
+    }
+
+    private static func run(
+        _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
+        gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
+        backward: ((UnsafePointer<Float>, UnsafePointer<Float>?) -> Void)?
+    ) -> LogLikelihoods {
+        let d = chain.dimension, batch = chain.batch, schedule = chain.schedule
+        precondition(d == options.horizon * options.actionDim, "chunk size disagrees with the options")
+        let (pairs, terms, includesPrior) = Self.pairs(chain)
+        let rows = pairs.count
+        let termScale: Float = options.reduction == .mean ? 1 / Float(terms) : 1
+        let groups = options.groupCount
+        var logProb = [Float](repeating: 0, count: batch * groups)
+        var entropy = [Float](repeating: 0, count: batch)
+        let scored = options.executedRows * options.scoredDims
+        let flowNoise = chain.method == .flowNoise
+
+        if includesPrior {
+            for b in 0..<batch {
+                let x0 = chain.state(0) + b * d
+                for r in 0..<options.executedRows {
+                    for j in 0..<options.scoredDims {
+                        let v = x0[r * options.actionDim + j]
+                        logProb[b * groups + options.group(row: r, dim: j)] += termScale * (-halfLogTwoPi - 0.5 * v * v)
+                    }
+                }
+            }
+        }
+
+        var x = [Float](repeating: 0, count: rows * d), times = [Float](repeating: 0, count: rows)
+        var conditions = [Int32](repeating: 0, count: rows)
+        var velocity = [Float](repeating: 0, count: rows * d), logVariance = [Float](repeating: 0, count: rows * d)
+        var dVelocity = [Float](repeating: 0, count: gradient == nil ? 0 : rows * d)
+        var dLogVariance = [Float](repeating: 0, count: gradient == nil || !flowNoise ? 0 : rows * d)
+        for (i, p) in pairs.enumerated() {
+            for j in 0..<d { x[i * d + j] = chain.state(p.step)[p.sample * d + j] }
+            times[i] = Float(schedule.time(p.step))
+            conditions[i] = Int32(p.sample)
+        }
+        x.withUnsafeBufferPointer { xp in
+            times.withUnsafeBufferPointer { tp in
+                conditions.withUnsafeBufferPointer { cp in
+                    velocity.withUnsafeMutableBufferPointer { vp in
+                        logVariance.withUnsafeMutableBufferPointer { lp in
+                            field.evaluate(x: xp.baseAddress!, t: tp.baseAddress!, conditions: cp.baseAddress!, rows: rows,
+                                           velocity: vp.baseAddress!, logVariance: flowNoise ? lp.baseAddress! : nil)
+                        }
+                    }
+                }
+            }
+        }
+
+        let delta = Float(schedule.delta)
+        let entropyScale = 1 / Float(scored * pairs.count / max(batch, 1))
+        let halfLogTwoPiE: Float = halfLogTwoPi + 0.5
+        for (i, p) in pairs.enumerated() {
+            let k = p.step, b = p.sample
+            let t = Float(schedule.time(k))
+            let next = chain.state(k + 1) + b * d
+            let c: Float = flowNoise ? 0 : Float(schedule.sdeDriftCoefficient(k))
+            let sdeLogVariance: Float = flowNoise ? 0 : Float(2 * _log(schedule.sdeStd(k)))
+            let dMeanDV: Float = -delta - c * (1 - t)
+            for r in 0..<options.executedRows {
+                for j in 0..<options.scoredDims {
+                    let e = i * d + r * options.actionDim + j
+                    let xe = x[e], ve = velocity[e]
+                    let mu = xe - delta * ve - c * (xe + (1 - t) * ve)
+                    let lv = flowNoise ? logVariance[e] : sdeLogVariance
+                    let g = b * groups + options.group(row: r, dim: j)
+                    logProb[g] += termScale * gaussianLogDensity(next[r * options.actionDim + j], mean: mu, logVariance: lv)
+                    if flowNoise { entropy[b] += entropyScale * (0.5 * lv + halfLogTwoPiE) }
+                    if let gradient {
+                        let upstream = gradient.dLogProb[g] * termScale
+                        let residual = next[r * options.actionDim + j] - mu
+                        let invVar = _exp(-lv)
+                        dVelocity[e] = upstream * residual * invVar * dMeanDV
+                        if flowNoise {
+                            var dlv = upstream * (-0.5 + 0.5 * residual * residual * invVar)
+                            if let dEntropy = gradient.dEntropy { dlv += dEntropy[b] * entropyScale * 0.5 }
+                            dLogVariance[e] = dlv
+                        }
+                    }
+                }
+            }
+        }
+        if let backward {
+            dVelocity.withUnsafeBufferPointer { dv in
+                dLogVariance.withUnsafeBufferPointer { dl in
+                    backward(dv.baseAddress!, flowNoise ? dl.baseAddress! : nil)
+                }
+            }
+        }
+        return LogLikelihoods(batch: batch, groupCount: groups, logProb: logProb, entropy: entropy)
+    }
+}

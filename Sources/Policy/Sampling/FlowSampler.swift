@@ -1,0 +1,61 @@
+/// Integrates a ``VelocityField`` from noise (t = 1) to an action chunk (t = 0)
+/// with ODE, Flow-SDE or Flow-Noise transitions (flow-rl.md §3).
+///
+/// Every transition is `x⁽ᵏ⁺¹⁾ = μ_k + s_k ⊙ ξ`. The whole chain is kept in the
+/// ``FlowChain`` so log-likelihoods can be recomputed later.
+public struct FlowSampler: Sendable {
+    /// The transition kernel.
+    public var method: SamplerMethod
+    /// Which Flow-SDE steps are stochastic.
+    public var sdeSelection: SDEStepSelection
+
+    /// Creates a sampler.
+    public init(method: SamplerMethod, sdeSelection: SDEStepSelection = .single) {
+        self.method = method
+        self.sdeSelection = sdeSelection
+    }
+
+    /// Samples `chain.batch` chunks; row b is conditioned on observation b.
+    /// Draws ε, k* and ξ from `rng` in a fixed order, so the same seed gives the same chunks.
+    public func sample(_ field: some VelocityField, into chain: FlowChain, using rng: inout RandomSource) {
+        precondition(field.dimension == chain.dimension, "field and chain disagree on the chunk size")
+        let n = chain.batch * chain.dimension, d = chain.dimension, batch = chain.batch
+        let schedule = chain.schedule
+        chain.method = method
+        chain.sdeSelection = sdeSelection
+        rng.fillGaussian(chain.state(0), count: n)
+        for b in 0..<batch {
+            chain.stochasticStep[b] = (method == .flowSDE && sdeSelection == .single)
+                ? Int32(rng.index(below: schedule.steps)) : -1
+        }
+        let delta = Float(schedule.delta)
+        for k in 0..<schedule.steps {
+            let t = Float(schedule.time(k))
+            chain.times.update(repeating: t, count: batch)
+            let x = chain.state(k), next = chain.state(k + 1), v = chain.velocity
+            field.evaluate(x: x, t: chain.times, conditions: chain.conditions, rows: batch, velocity: v,
+                           logVariance: method == .flowNoise ? chain.logVariance : nil)
+            switch method {
+            case .ode:
+                for i in 0..<n { next[i] = x[i] - delta * v[i] }
+            case .flowNoise:
+                let lv = chain.logVariance
+                for i in 0..<n { next[i] = x[i] - delta * v[i] + _exp(0.5 * lv[i]) * rng.gaussian() }
+            case .flowSDE:
+                let c = Float(schedule.sdeDriftCoefficient(k)), s = Float(schedule.sdeStd(k))
+                for b in 0..<batch {
+                    let stochastic = sdeSelection == .every || chain.stochasticStep[b] == Int32(k)
+                    let lo = b * d, hi = lo + d
+                    if stochastic {
+                        for i in lo..<hi {
+                            let mu = x[i] - delta * v[i] - c * (x[i] + (1 - t) * v[i])
+                            next[i] = mu + s * rng.gaussian()
+                        }
+                    } else {
+                        for i in lo..<hi { next[i] = x[i] - delta * v[i] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Which transition kernel the sampler uses (flow-rl.md §3).
+public enum SamplerMethod: String, Codable, Sendable, CaseIterable {
+    /// Deterministic Euler steps `x − δ·v` (deployment default).
+    case ode
+    /// Flow-SDE: the reverse-time SDE kernel on one random step per sample (hybrid) or on every step.
+    case flowSDE = "flow-sde"
+    /// Flow-Noise: every step adds noise with the std predicted by the noise head.
+    case flowNoise = "flow-noise"
+}
+
+/// Which Flow-SDE steps are stochastic.
+public enum SDEStepSelection: String, Codable, Sendable {
+    /// One step `k* ~ Uniform{0..K−1}` per sample, the others ODE (the hybrid two-layer MDP).
+    case single
+    /// Every step (the plain reverse SDE; used for the marginal tests).
+    case every
+}
+
+/// How the K + 1 Flow-Noise log-likelihood terms are combined (flow-rl.md §4).
+public enum LogLikelihoodReduction: String, Codable, Sendable, CaseIterable {
+    /// Sum over the terms.
+    case sum
+    /// Mean over the terms (the reference implementation's choice).
+    case mean
+}
+
+/// How many ratios a decision yields (flow-rl.md §4).
+public enum RatioGranularity: String, Codable, Sendable, CaseIterable {
+    /// One per scored element (`H_exec × joints`).
+    case token
+    /// One per executed action row, summed over joints.
+    case action
+    /// One per chunk, summed over the executed block.
+    case chunk
+}

@@ -1,0 +1,60 @@
+/// Anything the samplers can integrate: `v(x, t, o)` for a batch of rows.
+///
+/// Each row has its own chunk `x` (``dimension`` floats), its own time `t` and the
+/// index of its observation (`conditions`), so one call can hold many observations
+/// at one step (sampling) or many (sample, step) pairs (likelihood recomputation).
+public protocol VelocityField {
+    /// Floats per chunk (H·D).
+    var dimension: Int { get }
+
+    /// Writes `rows × dimension` velocities and, when `logVariance` is non-nil, the
+    /// Flow-Noise head's per-entry log-variance for the same rows.
+    func evaluate(
+        x: UnsafePointer<Float>, t: UnsafePointer<Float>, conditions: UnsafePointer<Int32>, rows: Int,
+        velocity: UnsafeMutablePointer<Float>, logVariance: UnsafeMutablePointer<Float>?)
+}
+
+/// A velocity field that can backpropagate into its parameters.
+public protocol DifferentiableVelocityField: VelocityField {
+    /// Backpropagates the gradients of the outputs of the most recent ``evaluate``
+    /// call (same rows) into the field's parameter gradients (accumulating).
+    func backward(dVelocity: UnsafePointer<Float>, dLogVariance: UnsafePointer<Float>?)
+}
+
+/// The exact velocity for one-dimensional Gaussian data `a ~ N(m, s²)` (flow-rl.md §7.1):
+/// `v*(x, t) = −m + (t − (1 − t)s²)/(t² + (1 − t)²s²) · (x − (1 − t)m)`, per entry.
+public struct GaussianVelocityField: VelocityField, Sendable {
+    /// Entries per row.
+    public let dimension: Int
+    /// The data mean m.
+    public let mean: Double
+    /// The data std s.
+    public let std: Double
+    /// The log-variance reported to Flow-Noise samplers (a fixed noise std).
+    public let noiseLogVariance: Float
+
+    /// Creates the field; `noiseStd` is what Flow-Noise sampling will inject.
+    public init(dimension: Int = 1, mean: Double, std: Double, noiseStd: Double = 0.1) {
+        self.dimension = dimension
+        self.mean = mean
+        self.std = std
+        noiseLogVariance = Float(2 * _log(noiseStd))
+    }
+
+    /// Evaluates `v*` row by row.
+    public func evaluate(
+        x: UnsafePointer<Float>, t: UnsafePointer<Float>, conditions: UnsafePointer<Int32>, rows: Int,
+        velocity: UnsafeMutablePointer<Float>, logVariance: UnsafeMutablePointer<Float>?
+    ) {
+        let s2 = std * std
+        for r in 0..<rows {
+            let tt = Double(t[r]), u = 1 - tt
+            let gain = (tt - u * s2) / (tt * tt + u * u * s2)
+            for i in 0..<dimension {
+                let j = r * dimension + i
+                velocity[j] = Float(-mean + gain * (Double(x[j]) - u * mean))
+                logVariance?[j] = noiseLogVariance
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// The flow-matching (SFT) loss of flow-rl.md §2 and its gradient.
+///
+/// `x_t = t·ε + (1 − t)·a`, target `u = ε − a`, `L = mean((v_θ(x_t, t, o) − u)²)` over
+/// all `batch × H·D` entries. Time convention: t = 1 is noise, t = 0 the action.
+public enum FlowMatchingLoss {
+    /// `t = 0.001 + 0.999·b`, `b ~ Beta(1.5, 1)` (inverse CDF: `b = U^(1/1.5)`).
+    public static func sampleTime(using rng: inout RandomSource) -> Float {
+        Float(0.001 + 0.999 * _pow(rng.uniformOpen(), 1 / 1.5))
+    }
+
+    /// The loss for `actions` (`batch × H·D`, normalized) given fixed `noise` and `times`;
+    /// with `accumulateGradient`, also adds `∂L/∂θ` (through the encoder) to the gradients.
+    public static func loss(
+        policy: FlowPolicy, observations: ObservationBatch, actions: [Float], noise: [Float], times: [Float],
+        accumulateGradient: Bool
+    ) -> Float {
+        let n = observations.count, d = policy.dimension
+        precondition(actions.count == n * d && noise.count == n * d && times.count == n)
+        policy.encode(observations)
+        var x = [Float](repeating: 0, count: n * d), target = x, v = x
+        for b in 0..<n {
+            for j in 0..<d {
+                let i = b * d + j
+                x[i] = times[b] * noise[i] + (1 - times[b]) * actions[i]
+                target[i] = noise[i] - actions[i]
+            }
+        }
+        let conditions = (0..<n).map(Int32.init)
+        x.withUnsafeBufferPointer { xp in times.withUnsafeBufferPointer { tp in conditions.withUnsafeBufferPointer { cp in
+            v.withUnsafeMutableBufferPointer { vp in
+                policy.evaluate(x: xp.baseAddress!, t: tp.baseAddress!, conditions: cp.baseAddress!, rows: n, velocity: vp.baseAddress!, logVariance: nil)
+            }
+        } } }
+        var loss: Double = 0
+        var dV = [Float](repeating: 0, count: n * d)
+        let scale = 1 / Float(n * d)
+        for i in 0..<(n * d) {
+            let r = v[i] - target[i]
+            loss += Double(r * r)
+            dV[i] = 2 * r * scale
+        }
+        if accumulateGradient {
+            dV.withUnsafeBufferPointer { policy.backward(dVelocity: $0.baseAddress!, dLogVariance: nil) }
+            policy.backwardEncoder()
+        }
+        return Float(loss / Double(n * d))
+    }
+}

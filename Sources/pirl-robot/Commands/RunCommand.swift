@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Policy
+import RobotIO
+import Runtime
+
+/// `pirl-robot run`: the policy in the real-time loop on a real arm, or in a dry run.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a policy on the arm: cameras and joints in, action chunks out, goals to the motors.",
+        discussion: """
+            Everything is checked before anything moves: the checkpoint's cameras and joints against \
+            --camera and --robot, the calibration against the motors' EEPROM. The arm then ramps slowly \
+            from where it stands. Ctrl-C holds the last safe command, then turns torque off.
+            --dry-run reads every sensor and runs the policy and the safety filter, but never enables \
+            torque or writes a goal; each would-be command is logged as one JSON line.
+            """)
+
+    @Option(help: "Robot: so101, so100 or koch.")
+    var robot: String = "so101"
+
+    @Option(help: "Serial port of the arm's bus.")
+    var port: String
+
+    @Option(help: "The arm's calibration file (LeRobot format, from `pirl-robot calibrate`).")
+    var calibration: String
+
+    @Option(name: .customLong("camera"), help: "NAME=DEVICE for each camera the checkpoint uses (repeatable), e.g. front=/dev/video0.")
+    var cameras: [String] = []
+
+    @Option(help: "Checkpoint directory (config.json, model.safetensors, norm_stats.json).")
+    var checkpoint: String
+
+    @Option(help: "The instruction, e.g. \"put the red cube on the blue plate\".")
+    var prompt: String
+
+    @Option(help: "Control rate in Hz (default: the checkpoint's).")
+    var hz: Double?
+
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
+    var duration: Double?
+
+    @Flag(help: "Never actuate: read sensors, run the policy and safety filter, log would-be commands.")
+    var dryRun = false
+
+    @Option(help: "Where the dry run writes its JSONL command log.")
+    var dryRunLog: String = "dry-run.jsonl"
+
+    @Option(help: "Sampler override: ode, flow-sde or flow-noise.")
+    var sampler: SamplerMethod?
+
+    @Option(help: "Denoising steps override.")
+    var steps: Int?
+
+    @Option(help: "Largest change of a joint per tick (radians; gripper opening units).")
+    var maxStepRad: Float = 0.05
+
+    @Option(help: "Seconds over which the step limit ramps up at start.")
+    var rampS: Double = 2
+
+    @Option(help: "How overlapping chunks blend: cross-fade, replace or ensemble.")
+    var blending: BlendingChoice = .crossFade
+
+    @Flag(help: "Do not try SCHED_FIFO / mlockall.")
+    var noRealtime = false
+
+    func validate() throws {
+        guard RobotSpec.named(robot) != nil else {
+            throw ValidationError("unknown robot '\(robot)'; known: \(RobotSpec.all.map(\.name).joined(separator: ", "))")
+        }
+        for camera in cameras where camera.split(separator: "=", maxSplits: 1).count != 2 {
+            throw ValidationError("--camera takes NAME=DEVICE, got '\(camera)'")
+        }
+        if let hz, !(hz > 0 && hz <= 1000) { throw ValidationError("--hz must be in (0, 1000], got \(hz)") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard maxStepRad > 0 else { throw ValidationError("--max-step-rad must be positive") }
+        guard rampS >= 0 else { throw ValidationError("--ramp-s must not be negative") }
+    }
+
+    func run() throws {
+        BLAS.correctKernelSelection()
+        // One BLAS thread: small matrices gain nothing from more, and the control thread needs a core.
+        BLAS.setThreadCount(1)
+        let spec = RobotSpec.named(robot)!
+        let predictor = try ChunkPredictor(checkpoint: checkpoint)
+        let io = predictor.policy.config.io
+        guard io.jointNames == spec.jointNames else {
+            throw RuntimeSetupError.jointMismatch(checkpoint: io.jointNames, robot: spec.jointNames)
+        }
+        let calibrationFile = try Calibration.load(from: calibration, robot: spec)
+        let feeds = try io.cameras.map { camera -> CameraFeed in
+            guard let device = cameraDevices[camera.name] else {
+                throw RuntimeSetupError.cameraMismatch(checkpoint: io.cameras.map(\.name), given: Array(cameraDevices.keys).sorted())
+            }
+            return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height)
+        }
+        let rig = CameraRig(feeds: feeds)
+        let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: prompt, method: sampler, steps: steps)
+
+        let bus = try RobotBus.open(robot: spec, port: port)
+        defer { bus.bus.close() }
+        let serial = try SerialRobot(robotBus: bus, calibration: calibrationFile)
+        let backend: any RobotBackend
+        var dry: DryRunRobot?
+        if dryRun {
+            dry = try DryRunRobot(wrapping: serial, logPath: dryRunLog, ticksFor: { serial.ticks(for: $0, into: &$1) })
+            backend = dry!
+        } else {
+            backend = serial
+        }
+        let rate = hz ?? io.controlRateHz
+        try runLoop(backend: backend, dry: dry, source: source, rig: rig, hertz: rate,
+                    horizon: io.actionHorizon, executed: io.executedHorizon)
+    }
+
+    /// --camera NAME=DEVICE as a dictionary.
+    var cameraDevices: [String: String] {
+        Dictionary(cameras.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts[1])
+        }, uniquingKeysWith: { _, last in last })
+    }
+
+    func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
+                 hertz: Double, horizon: Int, executed: Int) throws {
+        let d = backend.jointNames.count
+        var maxStep = [Float](repeating: maxStepRad, count: d)
+        maxStep[d - 1] = min(maxStepRad, 0.05)  // gripper opening units
+        let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * hertz),
+                                  jointNames: backend.jointNames)
+        let options = LoopOptions(hertz: hertz, maxTicks: duration.map { Int($0 * hertz) },
+                                  refillThreshold: max(0, horizon - executed), watchdogTicks: max(horizon, Int(hertz / 2)),
+                                  realtime: !noRealtime)
+        let loop = ControlLoop(robot: backend, source: source, safety: safety, blending: blending.value, options: options)
+        if let dry {
+            loop.onCommand = { tick, time, _, _, flags in
+                dry.annotation.tick = tick
+                dry.annotation.timeSeconds = time
+                dry.annotation.flags = flags.names
+            }
+        }
+        try rig?.start()
+        defer { rig?.stop() }
+        let report = try LoopRunner.run(loop, title: dry == nil ? "run" : "dry run", hertz: hertz)
+        print(report.summary)
+        if let dry { print("dry run: \(dry.loggedCommands) would-be commands logged to \(dryRunLog); nothing was written to the motors") }
+    }
+}
+
+/// Blending names on the command line.
+enum BlendingChoice: String, ExpressibleByArgument, CaseIterable {
+    case crossFade = "cross-fade"
+    case replace
+    case ensemble
+
+    var value: ChunkBlending {
+        switch self {
+        case .crossFade: .crossFade
+        case .replace: .replace
+        case .ensemble: .temporalEnsemble(m: 0.1)
+        }
+    }
+}
+
