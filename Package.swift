@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "COSMesa", linkerSettings: [.linkedLibrary("OSMesa")]),
         .target(
             name: "SimTrainer",
-            dependencies: ["RobotIO", "Camera", "CMuJoCo", "COSMesa"]
+            dependencies: ["RobotIO", "Camera", "Policy", "CMuJoCo", "COSMesa"]
         ),
         .executableTarget(
             name: "pirl-robot",
@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimTrainerTests",
-            dependencies: ["SimTrainer", "RobotIO", "Camera"]
+            dependencies: ["SimTrainer", "RobotIO", "Camera", "Policy"]
         ),
         .testTarget(
             name: "CameraTests",

@@ -14,6 +14,9 @@ extension PirlRobot {
         @Flag(help: "Evaluate the scripted expert (IK + waypoints).")
         var expert = false
 
+        @Option(help: "Evaluate a flow-policy checkpoint directory (config.json, model.safetensors, norm_stats.json).")
+        var checkpoint: String?
+
         @Option(help: "Episodes to run.")
         var episodes = 200
 
@@ -33,17 +36,28 @@ extension PirlRobot {
         var json = false
 
         func validate() throws {
-            guard expert else { throw ValidationError("say which policy to evaluate: --expert (checkpoints come with the Policy module).") }
+            guard expert != (checkpoint != nil) else {
+                throw ValidationError("say which policy to evaluate: either --checkpoint DIR or --expert.")
+            }
             guard episodes > 0, envs > 0, threads > 0, actionsPerDecision > 0 else {
                 throw ValidationError("--episodes, --envs, --threads and --actions-per-decision must be positive.")
             }
         }
 
         func run() throws {
-            var configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)
-            configuration.renderImages = render
+            let policy: ChunkPolicy
+            var configuration: EnvironmentConfiguration
+            if let checkpoint {
+                let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
+                configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
+                configuration.renderImages = true
+                policy = loaded
+            } else {
+                configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)
+                configuration.renderImages = render
+                policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: actionsPerDecision)
+            }
             let vector = try VectorEnvironment(configuration: configuration, count: envs, seed: options.seed, threads: threads)
-            let policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: actionsPerDecision)
             let report = try Evaluator(actionsPerDecision: actionsPerDecision).evaluate(policy, on: vector, episodes: episodes)
             if json {
                 let encoder = JSONEncoder()
@@ -51,7 +65,7 @@ extension PirlRobot {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 let s = report.success
-                print("\(options.task.rawValue): expert success \(s.successes)/\(s.episodes) = \(String(twoDecimals: 100 * s.rate)) % (95 % Wilson CI \(String(twoDecimals: 100 * s.lower))–\(String(twoDecimals: 100 * s.upper)) %), mean length \(String(twoDecimals: report.meanLength)) steps, \(report.diverged) diverged, \(String(twoDecimals: report.seconds)) s")
+                print("\(options.task.rawValue): \(expert ? "expert" : "checkpoint") success \(s.successes)/\(s.episodes) = \(String(twoDecimals: 100 * s.rate)) % (95 % Wilson CI \(String(twoDecimals: 100 * s.lower))–\(String(twoDecimals: 100 * s.upper)) %), mean length \(String(twoDecimals: report.meanLength)) steps, \(report.diverged) diverged, \(String(twoDecimals: report.seconds)) s")
             }
         }
     }
