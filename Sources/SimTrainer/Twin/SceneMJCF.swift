@@ -37,7 +37,7 @@ public enum SceneMJCF {
           <option timestep="\(timestep)" cone="elliptic" impratio="10" iterations="20"/>
           <visual>
             <global offwidth="\(offscreenWidth)" offheight="\(offscreenHeight)" fovy="45"/>
-            <quality offsamples="0" shadowsize="1024"/>
+            <quality offsamples="0" shadowsize="1024" numslices="12" numstacks="6" numquads="1"/>
             <headlight ambient="0.35 0.35 0.35" diffuse="0.4 0.4 0.4" specular="0 0 0"/>
           </visual>
           <default>
