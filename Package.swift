@@ -64,7 +64,7 @@ let package = Package(
         // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
         .target(
             name: "Runtime",
-            dependencies: ["RobotIO", "Camera", "Policy", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["RobotIO", "Camera", "Policy", "SimTrainer", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // MuJoCo 2.2.2 (Debian: libmujoco-dev): MJCF from memory, divergence checks.
         .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),

@@ -18,6 +18,8 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
     case cameraMismatch(checkpoint: [String], given: [String])
     /// The checkpoint was trained for other joints.
     case jointMismatch(checkpoint: [String], robot: [String])
+    /// The simulated robot was used before `configure()`.
+    case simulationNotStarted
     /// A chunk source returned the wrong number of values.
     case chunkShape(expected: Int, found: Int)
 
@@ -37,6 +39,8 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
         case let .jointMismatch(checkpoint, robot):
             "the checkpoint controls joints \(checkpoint.joined(separator: ", ")) but the robot has "
                 + "\(robot.joined(separator: ", ")): use a checkpoint trained for this robot."
+        case .simulationNotStarted:
+            "the simulated robot was read before it was configured"
         case let .chunkShape(expected, found):
             "the policy returned \(found) values per chunk, expected \(expected) (horizon × joints)"
         }

@@ -7,8 +7,8 @@ public final class PolicyChunkSource: ChunkSource {
     public let predictor: ChunkPredictor
     /// Camera images.
     public let images: any ImageSource
-    /// The instruction.
-    public let prompt: String
+    /// The instruction (fixed, or read before every chunk, e.g. per simulated episode).
+    public let prompt: () -> String
     /// Sampler override (nil: the checkpoint's default).
     public let method: SamplerMethod?
     /// Denoising steps override (nil: the checkpoint's default).
@@ -19,14 +19,20 @@ public final class PolicyChunkSource: ChunkSource {
     private var seed: UInt64
 
     /// Checks that `images` provides every camera the checkpoint was trained with.
-    public init(predictor: ChunkPredictor, images: any ImageSource, prompt: String, method: SamplerMethod? = nil,
-                steps: Int? = nil, seed: UInt64 = 0) throws(RuntimeSetupError) {
+    public convenience init(predictor: ChunkPredictor, images: any ImageSource, prompt: String,
+                            method: SamplerMethod? = nil, steps: Int? = nil, seed: UInt64 = 0) throws(RuntimeSetupError) {
+        try self.init(predictor: predictor, images: images, promptSource: { prompt }, method: method, steps: steps, seed: seed)
+    }
+
+    /// As above, with an instruction read before every chunk.
+    public init(predictor: ChunkPredictor, images: any ImageSource, promptSource: @escaping () -> String,
+                method: SamplerMethod? = nil, steps: Int? = nil, seed: UInt64 = 0) throws(RuntimeSetupError) {
         let wanted = predictor.policy.config.io.cameras.map(\.name)
         let missing = wanted.filter { !images.cameraNames.contains($0) }
         if !missing.isEmpty { throw .cameraMismatch(checkpoint: wanted, given: images.cameraNames) }
         self.predictor = predictor
         self.images = images
-        self.prompt = prompt
+        self.prompt = promptSource
         self.method = method
         self.steps = steps
         self.seed = seed
@@ -35,7 +41,7 @@ public final class PolicyChunkSource: ChunkSource {
     public func chunk(for snapshot: StateSnapshot) throws -> [Float] {
         let (frames, timestamp) = try images.capture()
         lastObservationTimestamp = timestamp
-        let observation = RawObservation(images: frames, state: snapshot.state, prompt: prompt)
+        let observation = RawObservation(images: frames, state: snapshot.state, prompt: prompt())
         seed &+= 1
         return try predictor.predict([observation], method: method, steps: steps, seed: seed)[0]
     }

@@ -76,7 +76,7 @@ public final class ControlLoop: @unchecked Sendable {
         let realtime = options.realtime ? RealtimeScheduling.enable() : nil
         report.schedulingNotice = realtime?.notice
         var schedule = PeriodicSchedule(hertz: options.hertz)
-        stateSlot.publish(tick: -1, timestamp: PeriodicSchedule.now(), state: state)
+        stateSlot.publish(tick: -1, timestamp: PeriodicSchedule.now(), state: state, epoch: queue.epoch)
         inference.start()
 
         var action = [Float](repeating: 0, count: d)
@@ -86,6 +86,7 @@ public final class ControlLoop: @unchecked Sendable {
         var age = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var consecutiveBusErrors = 0
         var ticksWithoutAction = 0
+        var epoch = queue.epoch
         var reason = "stopped"
 
         while true {
@@ -99,7 +100,7 @@ public final class ControlLoop: @unchecked Sendable {
             do {
                 try robot.readState(into: &state)
                 consecutiveBusErrors = 0
-                stateSlot.publish(tick: tick, timestamp: started, state: state)
+                stateSlot.publish(tick: tick, timestamp: started, state: state, epoch: epoch)
             } catch {
                 report.busErrors += 1
                 consecutiveBusErrors += 1
@@ -132,6 +133,26 @@ public final class ControlLoop: @unchecked Sendable {
                     reason = "bus fault: \(error)"
                     break
                 }
+            }
+            if let outcome = robot.takeEpisodeOutcome() {
+                // A simulated episode ended and the scene was reset: start over from the new pose.
+                report.episodes.append(outcome)
+                if let max = options.maxEpisodes, report.episodes.count >= max {
+                    report.ticks += 1
+                    reason = "\(max) episode\(max == 1 ? "" : "s") done"
+                    break
+                }
+                queue.clear()
+                epoch = queue.epoch
+                do {
+                    try robot.readState(into: &state)
+                    try safety.begin(at: state)
+                } catch {
+                    reason = "episode reset failed: \(error)"
+                    break
+                }
+                stateSlot.publish(tick: tick, timestamp: PeriodicSchedule.now(), state: state, epoch: epoch)
+                ticksWithoutAction = 0
             }
             if queue.remaining(after: tick) <= options.refillThreshold { wakeInference() }
             report.ticks += 1
@@ -205,7 +226,7 @@ public final class ControlLoop: @unchecked Sendable {
                 let images = source.lastObservationTimestamp
                 let observed = images > 0 ? min(images, snapshot.timestampNanoseconds) : snapshot.timestampNanoseconds
                 let chunk = ActionChunk(startTick: snapshot.tick + 1, horizon: source.horizon, dimension: d,
-                                        actions: actions, observationTimestampNanoseconds: observed)
+                                        actions: actions, observationTimestampNanoseconds: observed, epoch: snapshot.epoch)
                 queue.push(chunk)
                 inferenceCounters.withLock { $0.chunks += 1 }
                 let milliseconds = Double(PeriodicSchedule.now() - started) / 1e6

@@ -29,6 +29,8 @@ public struct LoopReport: Sendable {
     public var stepClamps = 0
     /// Bus errors on read or write.
     public var busErrors = 0
+    /// Simulated episodes finished, and how each ended.
+    public var episodes: [EpisodeOutcome] = []
     /// Why the loop stopped.
     public var stopReason = ""
     /// A notice from real-time scheduling, if any.
@@ -45,6 +47,11 @@ public struct LoopReport: Sendable {
             "held \(holdTicks) ticks (watchdog \(watchdogTicks)), clamps: limit \(limitClamps), step \(stepClamps); "
                 + "late actions dropped \(actionsDroppedLate); bus errors \(busErrors)",
         ]
+        if !episodes.isEmpty {
+            let successes = episodes.filter(\.success).count
+            lines.append("episodes \(episodes.count), success \(successes)/\(episodes.count) "
+                         + String(format: "(%.0f %%)", 100 * Double(successes) / Double(episodes.count)))
+        }
         if let schedulingNotice { lines.append(schedulingNotice) }
         return lines.joined(separator: "\n")
     }

@@ -23,6 +23,25 @@ public struct DemoEpisodeInfo: Codable, Sendable {
     /// The episode's scene: object positions and colours.
     public var setup: EpisodeSetup
 
+    /// Creates the description of one recorded episode.
+    public init(task: String, instruction: String, success: Bool, length: Int, fps: Double, jointNames: [String],
+                cameras: [String], imageWidth: Int, imageHeight: Int, seed: UInt64, environment: Int,
+                environmentEpisode: Int, setup: EpisodeSetup) {
+        self.task = task
+        self.instruction = instruction
+        self.success = success
+        self.length = length
+        self.fps = fps
+        self.jointNames = jointNames
+        self.cameras = cameras
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.seed = seed
+        self.environment = environment
+        self.environmentEpisode = environmentEpisode
+        self.setup = setup
+    }
+
     enum CodingKeys: String, CodingKey {
         case task, instruction, success, length, fps, cameras, seed, environment, setup
         case jointNames = "joint_names", imageWidth = "image_width", imageHeight = "image_height"

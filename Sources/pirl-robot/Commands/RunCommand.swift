@@ -3,6 +3,7 @@ import Foundation
 import Policy
 import RobotIO
 import Runtime
+import SimTrainer
 
 /// `pirl-robot run`: the policy in the real-time loop on a real arm, or in a dry run.
 struct Run: ParsableCommand {
@@ -20,10 +21,28 @@ struct Run: ParsableCommand {
     var robot: String = "so101"
 
     @Option(help: "Serial port of the arm's bus.")
-    var port: String
+    var port: String?
 
     @Option(help: "The arm's calibration file (LeRobot format, from `pirl-robot calibrate`).")
-    var calibration: String
+    var calibration: String?
+
+    @Flag(help: "Drive the MuJoCo twin instead of a real arm.")
+    var sim = false
+
+    @Option(help: "Simulated task (with --sim): reach, lift, place, push or pick-place.")
+    var task: TaskKind = .place
+
+    @Option(help: "Stop after this many simulated episodes (with --sim).")
+    var episodes: Int?
+
+    @Option(help: "Simulation speed as a multiple of real time (with --sim).")
+    var speed: Double = 1
+
+    @Option(help: "Record every step of every episode here (with --sim; format of docs/sim-demos.md).")
+    var record: String?
+
+    @Option(help: "Seed of the simulated episodes and of the sampler.")
+    var seed: UInt64 = 0
 
     @Option(name: .customLong("camera"), help: "NAME=DEVICE for each camera the checkpoint uses (repeatable), e.g. front=/dev/video0.")
     var cameras: [String] = []
@@ -31,8 +50,8 @@ struct Run: ParsableCommand {
     @Option(help: "Checkpoint directory (config.json, model.safetensors, norm_stats.json).")
     var checkpoint: String
 
-    @Option(help: "The instruction, e.g. \"put the red cube on the blue plate\".")
-    var prompt: String
+    @Option(help: "The instruction, e.g. \"put the red cube on the blue plate\" (with --sim: default the episode's).")
+    var prompt: String?
 
     @Option(help: "Control rate in Hz (default: the checkpoint's).")
     var hz: Double?
@@ -76,6 +95,23 @@ struct Run: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         guard maxStepRad > 0 else { throw ValidationError("--max-step-rad must be positive") }
         guard rampS >= 0 else { throw ValidationError("--ramp-s must not be negative") }
+        if sim {
+            if port != nil || calibration != nil || !cameras.isEmpty {
+                throw ValidationError("--sim drives the simulated twin: leave out --port, --calibration and --camera")
+            }
+            guard robot == "so101" else { throw ValidationError("the simulated twin is an SO-101 (--robot so101)") }
+            if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+            guard speed > 0, speed <= 100 else { throw ValidationError("--speed must be in (0, 100]") }
+        } else {
+            guard port != nil else { throw ValidationError("give the arm's --port (or --sim for the simulated twin)") }
+            guard calibration != nil else {
+                throw ValidationError("give the arm's --calibration file (make one with `pirl-robot calibrate`)")
+            }
+            guard prompt != nil else { throw ValidationError("give the instruction with --prompt") }
+            if episodes != nil || record != nil {
+                throw ValidationError("--episodes and --record work with --sim (episodes need a success check)")
+            }
+        }
     }
 
     func run() throws {
@@ -88,7 +124,11 @@ struct Run: ParsableCommand {
         guard io.jointNames == spec.jointNames else {
             throw RuntimeSetupError.jointMismatch(checkpoint: io.jointNames, robot: spec.jointNames)
         }
-        let calibrationFile = try Calibration.load(from: calibration, robot: spec)
+        if sim {
+            try runSimulated(predictor: predictor)
+            return
+        }
+        let calibrationFile = try Calibration.load(from: calibration!, robot: spec)
         let feeds = try io.cameras.map { camera -> CameraFeed in
             guard let device = cameraDevices[camera.name] else {
                 throw RuntimeSetupError.cameraMismatch(checkpoint: io.cameras.map(\.name), given: Array(cameraDevices.keys).sorted())
@@ -96,9 +136,10 @@ struct Run: ParsableCommand {
             return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height)
         }
         let rig = CameraRig(feeds: feeds)
-        let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: prompt, method: sampler, steps: steps)
+        let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: prompt!, method: sampler, steps: steps,
+                                           seed: seed)
 
-        let bus = try RobotBus.open(robot: spec, port: port)
+        let bus = try RobotBus.open(robot: spec, port: port!)
         defer { bus.bus.close() }
         let serial = try SerialRobot(robotBus: bus, calibration: calibrationFile)
         let backend: any RobotBackend
@@ -114,6 +155,37 @@ struct Run: ParsableCommand {
                     horizon: io.actionHorizon, executed: io.executedHorizon)
     }
 
+    /// `--sim`: the twin, rendering the checkpoint's camera size, stepped once per tick.
+    func runSimulated(predictor: ChunkPredictor) throws {
+        let io = predictor.policy.config.io
+        guard let size = io.cameras.first else { throw ValidationError("the checkpoint has no cameras") }
+        var environment = EnvironmentConfiguration(task: task)
+        environment.cameraWidth = size.width
+        environment.cameraHeight = size.height
+        environment.imageWidth = size.width
+        environment.imageHeight = size.height
+        try environment.validate()
+        let twin = SimulatedRobot(configuration: environment, seed: seed)
+        if let record {
+            twin.recorder = try EpisodeRecorder(
+                directory: URL(fileURLWithPath: record), task: task.rawValue, fps: environment.controlRate,
+                cameras: ["front", "wrist"], imageWidth: size.width, imageHeight: size.height, seed: seed)
+        }
+        let fixed = prompt
+        let source = try PolicyChunkSource(predictor: predictor, images: twin.cameras,
+                                           promptSource: { fixed ?? twin.cameras.prompt },
+                                           method: sampler, steps: steps, seed: seed)
+        var backend: any RobotBackend = twin
+        var dry: DryRunRobot?
+        if dryRun {
+            dry = try DryRunRobot(wrapping: twin, logPath: dryRunLog)
+            backend = dry!
+        }
+        try runLoop(backend: backend, dry: dry, source: source, rig: nil, hertz: environment.controlRate * speed,
+                    horizon: io.actionHorizon, executed: io.executedHorizon, maxEpisodes: episodes)
+        if let recorder = twin.recorder { print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)") }
+    }
+
     /// --camera NAME=DEVICE as a dictionary.
     var cameraDevices: [String: String] {
         Dictionary(cameras.map { entry in
@@ -123,13 +195,13 @@ struct Run: ParsableCommand {
     }
 
     func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
-                 hertz: Double, horizon: Int, executed: Int) throws {
+                 hertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil) throws {
         let d = backend.jointNames.count
         var maxStep = [Float](repeating: maxStepRad, count: d)
         maxStep[d - 1] = min(maxStepRad, 0.05)  // gripper opening units
         let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * hertz),
                                   jointNames: backend.jointNames)
-        let options = LoopOptions(hertz: hertz, maxTicks: duration.map { Int($0 * hertz) },
+        let options = LoopOptions(hertz: hertz, maxTicks: duration.map { Int($0 * hertz) }, maxEpisodes: maxEpisodes,
                                   refillThreshold: max(0, horizon - executed), watchdogTicks: max(horizon, Int(hertz / 2)),
                                   realtime: !noRealtime)
         let loop = ControlLoop(robot: backend, source: source, safety: safety, blending: blending.value, options: options)
@@ -142,7 +214,8 @@ struct Run: ParsableCommand {
         }
         try rig?.start()
         defer { rig?.stop() }
-        let report = try LoopRunner.run(loop, title: dry == nil ? "run" : "dry run", hertz: hertz)
+        let title = (sim ? "sim " : "") + (dry == nil ? "run" : "dry run")
+        let report = try LoopRunner.run(loop, title: title, hertz: hertz)
         print(report.summary)
         if let dry { print("dry run: \(dry.loggedCommands) would-be commands logged to \(dryRunLog); nothing was written to the motors") }
     }
