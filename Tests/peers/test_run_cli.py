@@ -77,3 +77,76 @@ def test_sim_run_finishes_an_episode_and_records_it(checkpoint, tmp_path):
     assert np.load(episode / "state.npy").shape == (info["length"], 6)
     assert np.load(episode / "front.npy").shape == (info["length"], 64, 64, 3)
     assert np.all(np.diff(np.load(episode / "time.npy")) > 0)
+
+
+def calibrated_arm(bus):
+    """Make the virtual arm look like one calibrated with calibration/so101_example.json, resting mid-range."""
+    calibration = json.loads(Path(CALIBRATION).read_text())
+    for joint in calibration.values():
+        pirl("motors", "write", "--robot", "so101", "--port", bus.path, str(joint["id"]), "Homing_Offset",
+             str(joint["homing_offset"]))
+    pirl("motors", "torque", "on", "--robot", "so101", "--port", bus.path)
+    for joint in calibration.values():
+        middle = (joint["range_min"] + joint["range_max"]) // 2
+        pirl("motors", "write", "--robot", "so101", "--port", bus.path, str(joint["id"]), "Goal_Position", str(middle))
+    import time
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        rows = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--json").stdout)
+        targets = [(j["range_min"] + j["range_max"]) // 2 for j in calibration.values()]
+        if all(abs(r["value"] - t) <= 3 for r, t in zip(rows, targets)):
+            break
+        time.sleep(0.1)
+    pirl("motors", "torque", "off", "--robot", "so101", "--port", bus.path)
+
+
+def test_live_run_stops_on_sigint_with_torque_off_and_records(checkpoint, tmp_path, virtual_bus):
+    import signal
+    import time
+    bus = virtual_bus("so101")
+    calibrated_arm(bus)
+    cams = fake_cameras(tmp_path)
+    record = tmp_path / "rec"
+    run = subprocess.Popen([BINARY, "run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0],
+                            "--camera", cams[1], "--checkpoint", checkpoint, "--prompt", "reach the target",
+                            "--record", str(record), "--no-realtime"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=30)
+    assert run.returncode == 0, err
+    assert "stopping — holding, then torque off" in err
+    assert "stopped: stop requested" in out
+    assert "inference ms: p50" in out and "chunk age at use ms" in out
+    torque = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register", "Torque_Enable",
+                             "--json").stdout)
+    assert [row["value"] for row in torque] == [0] * 6
+    import numpy as np
+    episode = record / "episode_000000"
+    info = json.loads((episode / "episode.json").read_text())
+    assert info["instruction"] == "reach the target" and info["length"] > 30
+    assert np.load(episode / "front.npy").shape == (info["length"], 64, 64, 3)
+    actions = np.load(episode / "action.npy")
+    assert actions.shape == (info["length"], 6) and np.all(np.isfinite(actions))
+
+
+def test_dry_run_writes_no_packet_and_logs_every_tick(checkpoint, tmp_path, virtual_bus):
+    bus = virtual_bus("so101")
+    calibrated_arm(bus)
+    cams = fake_cameras(tmp_path)
+    log = tmp_path / "dry.jsonl"
+    goals_before = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register",
+                                   "Goal_Position", "--json").stdout)
+    result = pirl("run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0], "--camera", cams[1],
+                  "--checkpoint", checkpoint, "--prompt", "reach", "--dry-run", "--dry-run-log", str(log),
+                  "--duration", "2", "--no-realtime")
+    assert "nothing was written to the motors" in result.stdout
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(lines) >= 55
+    assert all(len(line["target"]) == 6 and len(line["ticks"]) == 6 for line in lines)
+    goals_after = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register",
+                                  "Goal_Position", "--json").stdout)
+    assert goals_after == goals_before
+    torque = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register", "Torque_Enable",
+                             "--json").stdout)
+    assert [row["value"] for row in torque] == [0] * 6

@@ -1,5 +1,6 @@
 import Camera
 import Policy
+import Synchronization
 
 /// Where the policy's camera images come from: V4L2 cameras on the real arm,
 /// renders on the simulated twin. Called on the inference thread only.
@@ -16,6 +17,10 @@ public final class CameraRig: ImageSource {
     /// The feeds, in the checkpoint's camera order.
     public let feeds: [CameraFeed]
     public var cameraNames: [String] { feeds.map(\.name) }
+    private let lastImages = Mutex<[String: [UInt8]]>([:])
+
+    /// The images of the last successful capture (for `--record`, read on the control thread).
+    public var latestImages: [String: [UInt8]] { lastImages.withLock { $0 } }
 
     /// Wraps started feeds.
     public init(feeds: [CameraFeed]) { self.feeds = feeds }
@@ -34,6 +39,7 @@ public final class CameraRig: ImageSource {
             images[feed.name] = RGBFrame(width: feed.width, height: feed.height, rgb: pixels)
             oldest = min(oldest, timestamp)
         }
+        lastImages.withLock { slot in for (name, frame) in images { slot[name] = frame.rgb } }
         return (images, oldest == .max ? 0 : oldest)
     }
 

@@ -40,3 +40,10 @@ public struct TaskOutcome: Sendable, Equatable {
     /// Dense progress in [0, 1] for the optional shaped reward.
     public var progress: Double
 }
+
+extension EpisodeSetup {
+    /// A setup with only an instruction (objects parked), e.g. for a real arm's recording.
+    public init(instruction: String) {
+        self.init(instruction: instruction, cubes: [], plate: nil, target: nil, zone: nil, combination: nil)
+    }
+}

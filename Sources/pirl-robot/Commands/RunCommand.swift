@@ -38,7 +38,7 @@ struct Run: ParsableCommand {
     @Option(help: "Simulation speed as a multiple of real time (with --sim).")
     var speed: Double = 1
 
-    @Option(help: "Record every step of every episode here (with --sim; format of docs/sim-demos.md).")
+    @Option(help: "Record every step here: frames, states, actions, timestamps (format of docs/sim-demos.md).")
     var record: String?
 
     @Option(help: "Seed of the simulated episodes and of the sampler.")
@@ -108,8 +108,8 @@ struct Run: ParsableCommand {
                 throw ValidationError("give the arm's --calibration file (make one with `pirl-robot calibrate`)")
             }
             guard prompt != nil else { throw ValidationError("give the instruction with --prompt") }
-            if episodes != nil || record != nil {
-                throw ValidationError("--episodes and --record work with --sim (episodes need a success check)")
+            if episodes != nil {
+                throw ValidationError("--episodes works with --sim (episodes need a success check); use --duration")
             }
         }
     }
@@ -151,8 +151,20 @@ struct Run: ParsableCommand {
             backend = serial
         }
         let rate = hz ?? io.controlRateHz
+        var recorder: EpisodeRecorder?
+        if let record {
+            guard let size = io.cameras.first, io.cameras.allSatisfy({ $0.width == size.width && $0.height == size.height })
+            else { throw ValidationError("--record needs every camera of the checkpoint at one size") }
+            recorder = try EpisodeRecorder(directory: URL(fileURLWithPath: record), task: "hardware", fps: rate,
+                                           cameras: io.cameras.map(\.name), imageWidth: size.width,
+                                           imageHeight: size.height, seed: seed)
+        }
         try runLoop(backend: backend, dry: dry, source: source, rig: rig, hertz: rate,
-                    horizon: io.actionHorizon, executed: io.executedHorizon)
+                    horizon: io.actionHorizon, executed: io.executedHorizon, recorder: recorder)
+        if let recorder {
+            try recorder.finishRun(instruction: prompt!)
+            print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)")
+        }
     }
 
     /// `--sim`: the twin, rendering the checkpoint's camera size, stepped once per tick.
@@ -195,7 +207,8 @@ struct Run: ParsableCommand {
     }
 
     func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
-                 hertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil) throws {
+                 hertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
+                 recorder: EpisodeRecorder? = nil) throws {
         let d = backend.jointNames.count
         var maxStep = [Float](repeating: maxStepRad, count: d)
         maxStep[d - 1] = min(maxStepRad, 0.05)  // gripper opening units
@@ -205,11 +218,14 @@ struct Run: ParsableCommand {
                                   refillThreshold: max(0, horizon - executed), watchdogTicks: max(horizon, Int(hertz / 2)),
                                   realtime: !noRealtime)
         let loop = ControlLoop(robot: backend, source: source, safety: safety, blending: blending.value, options: options)
-        if let dry {
-            loop.onCommand = { tick, time, _, _, flags in
-                dry.annotation.tick = tick
-                dry.annotation.timeSeconds = time
-                dry.annotation.flags = flags.names
+        if dry != nil || recorder != nil {
+            loop.onCommand = { tick, time, state, command, flags in
+                if let dry {
+                    dry.annotation.tick = tick
+                    dry.annotation.timeSeconds = time
+                    dry.annotation.flags = flags.names
+                }
+                recorder?.append(frames: rig?.latestImages ?? [:], state: state, action: command)
             }
         }
         try rig?.start()
