@@ -17,7 +17,7 @@ demo: build
 
 swift-test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel  # timing-sensitive suites (real ptys, threads) run one at a time
 
 peer-test: build
 	PIRL_ROBOT=$(abspath $(BIN)) $(PYTHON) -m pytest -q Tests/peers

@@ -43,7 +43,7 @@ final class SineSource: ChunkSource, @unchecked Sendable {
         let virtual = try VirtualServoBus(robot: .so101, options: options)
         try virtual.start()
         let bus = try RobotBus.open(robot: .so101, port: virtual.path,
-                                    options: MotorBusOptions(replyAllowanceMicroseconds: 20_000, retries: 2))
+                                    options: MotorBusOptions(replyAllowanceMicroseconds: 50_000, retries: 3))
         let calibration = try calibration()
         // The arm was calibrated with this file: its offsets are in the motors' EEPROM.
         // The arm was calibrated with this file (its offsets are in the motors' EEPROM) and rests mid-range.
