@@ -88,6 +88,14 @@ public final class ControlLoop: @unchecked Sendable {
         var ticksWithoutAction = 0
         var epoch = queue.epoch
         var reason = "stopped"
+        /// Counts a failed read or write; true once enough failed in a row that the run must stop.
+        func busFailed(_ error: any Error) -> Bool {
+            report.busErrors += 1
+            consecutiveBusErrors += 1
+            guard consecutiveBusErrors >= options.maxConsecutiveBusErrors else { return false }
+            reason = "bus fault: \(error)"
+            return true
+        }
 
         while true {
             if stopRequested.load(ordering: .relaxed) { reason = "stop requested"; break }
@@ -102,12 +110,7 @@ public final class ControlLoop: @unchecked Sendable {
                 consecutiveBusErrors = 0
                 stateSlot.publish(tick: tick, timestamp: started, state: state, epoch: epoch)
             } catch {
-                report.busErrors += 1
-                consecutiveBusErrors += 1
-                if consecutiveBusErrors >= options.maxConsecutiveBusErrors {
-                    reason = "bus fault: \(error)"
-                    break
-                }
+                if busFailed(error) { break }
             }
 
             var flags: SafetyFlags
@@ -127,12 +130,7 @@ public final class ControlLoop: @unchecked Sendable {
             do {
                 try robot.writeGoals(command)
             } catch {
-                report.busErrors += 1
-                consecutiveBusErrors += 1
-                if consecutiveBusErrors >= options.maxConsecutiveBusErrors {
-                    reason = "bus fault: \(error)"
-                    break
-                }
+                if busFailed(error) { break }
             }
             if let outcome = robot.takeEpisodeOutcome() {
                 // A simulated episode ended and the scene was reset: start over from the new pose.
