@@ -30,6 +30,8 @@ bench: deps
 	.build/release/pirl-robot bench camera
 	.build/release/pirl-robot bench policy
 	.build/release/pirl-robot bench sim
+	./scripts/fake-camera.sh /tmp/pirl-bench-cams
+	.build/release/pirl-robot bench loop --camera front=/tmp/pirl-bench-cams/front --camera wrist=/tmp/pirl-bench-cams/wrist --seconds 60
 
 clean:
 	$(SWIFT) package clean
