@@ -17,7 +17,7 @@ demo: build
 
 swift-test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel  # timing-sensitive suites (real ptys, threads) run one at a time
 
 peer-test: build
 	PIRL_ROBOT=$(abspath $(BIN)) $(PYTHON) -m pytest -q Tests/peers
@@ -29,6 +29,9 @@ bench: deps
 	.build/release/pirl-robot bench bus --robot so101
 	.build/release/pirl-robot bench camera
 	.build/release/pirl-robot bench policy
+	.build/release/pirl-robot bench sim
+	./scripts/fake-camera.sh /tmp/pirl-bench-cams
+	.build/release/pirl-robot bench loop --camera front=/tmp/pirl-bench-cams/front --camera wrist=/tmp/pirl-bench-cams/wrist --seconds 60
 
 clean:
 	$(SWIFT) package clean

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Camera", targets: ["Camera"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "SimTrainer", targets: ["SimTrainer"]),
         .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
         // πRL training (flow-rl.md §2, §5, §6): SFT, PPO, GRPO, run outputs, YAML configs.
         .target(
             name: "Training",
-            dependencies: ["Policy", "Camera", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Policy", "Camera", "SimTrainer", .product(name: "Yams", package: "Yams")]
         ),
         // libv4l2 (Debian: libv4l-dev): the variadic v4l2_ioctl and VIDIOC_* codes.
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),
@@ -70,7 +71,15 @@ let package = Package(
         // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
         .target(
             name: "Runtime",
-            dependencies: ["RobotIO", "Camera", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["RobotIO", "Camera", "Policy", "SimTrainer", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        // MuJoCo 2.2.2 (Debian: libmujoco-dev): MJCF from memory, divergence checks.
+        .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),
+        // OSMesa (Debian: libosmesa6-dev): off-screen GL contexts for MuJoCo's renderer.
+        .target(name: "COSMesa", linkerSettings: [.linkedLibrary("OSMesa")]),
+        .target(
+            name: "SimTrainer",
+            dependencies: ["RobotIO", "Camera", "Policy", "CMuJoCo", "COSMesa"]
         ),
         .executableTarget(
             name: "pirl-robot",
@@ -78,6 +87,8 @@ let package = Package(
                 "RobotIO",
                 "Camera",
                 "Policy",
+                "Runtime",
+                "SimTrainer",
                 "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,6 +110,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SimTrainerTests",
+            dependencies: ["SimTrainer", "RobotIO", "Camera", "Policy"]
+        ),
+        .testTarget(
             name: "CameraTests",
             dependencies: ["Camera"],
             exclude: ["Reference"]
@@ -110,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Policy"],
+            dependencies: ["Training", "Policy", "SimTrainer"],
             exclude: ["python"]
         ),
     ],

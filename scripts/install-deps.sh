@@ -12,6 +12,8 @@ APT_PACKAGES=(
   libpng-dev          # Camera: PNG snapshots
   gcc                 # Camera: builds the fake V4L2 plugin
   libopenblas-dev     # Policy: cblas_sgemm through the CBLAS module
+  libmujoco-dev       # SimTrainer: MuJoCo 2.2.2 physics and renderer
+  libosmesa6-dev      # SimTrainer: off-screen OpenGL for MuJoCo renders
 )
 PIP_PACKAGES=(
   pytest

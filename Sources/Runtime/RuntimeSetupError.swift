@@ -14,6 +14,12 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The motors were calibrated differently from the file.
     case calibrationDoesNotMatchMotors([OffsetMismatch])
+    /// The cameras given do not cover the checkpoint's.
+    case cameraMismatch(checkpoint: [String], given: [String])
+    /// The checkpoint was trained for other joints.
+    case jointMismatch(checkpoint: [String], robot: [String])
+    /// The simulated robot was used before `configure()`.
+    case simulationNotStarted
     /// A chunk source returned the wrong number of values.
     case chunkShape(expected: Int, found: Int)
 
@@ -26,6 +32,15 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
             "the calibration file does not match the motors (homing offsets: "
                 + mismatches.map { "\($0.joint) file \($0.file), motor \($0.motor)" }.joined(separator: "; ")
                 + "). Pass the file made for this arm, or recalibrate it with `pirl-robot calibrate`."
+        case let .cameraMismatch(checkpoint, given):
+            "the checkpoint expects cameras \(checkpoint.joined(separator: ", ")) but got "
+                + (given.isEmpty ? "none" : given.joined(separator: ", "))
+                + ": pass one --camera NAME=DEVICE for each (e.g. --camera \(checkpoint.first ?? "front")=/dev/video0)."
+        case let .jointMismatch(checkpoint, robot):
+            "the checkpoint controls joints \(checkpoint.joined(separator: ", ")) but the robot has "
+                + "\(robot.joined(separator: ", ")): use a checkpoint trained for this robot."
+        case .simulationNotStarted:
+            "the simulated robot was read before it was configured"
         case let .chunkShape(expected, found):
             "the policy returned \(found) values per chunk, expected \(expected) (horizon × joints)"
         }

@@ -9,6 +9,7 @@ struct PirlRobot: ParsableCommand {
         commandName: "pirl-robot",
         abstract: "Run RL-fine-tuned flow-matching robot policies on real arms, and train them in simulation.",
         subcommands: [
+            Run.self,
             Ports.self,
             Motors.self,
             Calibrate.self,
@@ -16,5 +17,8 @@ struct PirlRobot: ParsableCommand {
             Cameras.self,
             PolicyCommand.self,
             Bench.self,
+            Sim.self,
+            EvalSim.self,
+            TrainSim.self,
         ])
 }

@@ -7,4 +7,11 @@ public protocol ChunkSource: AnyObject {
     var horizon: Int { get }
     /// A chunk of `horizon × D` joint-unit targets for the ticks after `snapshot.tick`.
     func chunk(for snapshot: StateSnapshot) throws -> [Float]
+    /// Capture time (CLOCK_MONOTONIC ns) of the oldest sensor reading behind the
+    /// last chunk other than the joint state (camera frames); 0 when none.
+    var lastObservationTimestamp: UInt64 { get }
+}
+
+extension ChunkSource {
+    public var lastObservationTimestamp: UInt64 { 0 }
 }

@@ -35,6 +35,10 @@ public final class ControlLoop: @unchecked Sendable {
     private let refillSignal = Mutex<Bool>(false)
     private var inferenceHistogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private let inferenceCounters = Mutex<(chunks: Int, failures: Int, lastError: String?)>((0, 0, nil))
+    private let progressSlot = Mutex(LoopProgress())
+
+    /// A snapshot of the running loop, for a status line printed by another thread.
+    public var progress: LoopProgress { progressSlot.withLock { $0 } }
 
     /// Prepares a loop; nothing runs until `run()`.
     public init(robot: any RobotBackend, source: any ChunkSource, safety: SafetyFilter, blending: ChunkBlending,
@@ -72,7 +76,7 @@ public final class ControlLoop: @unchecked Sendable {
         let realtime = options.realtime ? RealtimeScheduling.enable() : nil
         report.schedulingNotice = realtime?.notice
         var schedule = PeriodicSchedule(hertz: options.hertz)
-        stateSlot.publish(tick: -1, timestamp: PeriodicSchedule.now(), state: state)
+        stateSlot.publish(tick: -1, timestamp: PeriodicSchedule.now(), state: state, epoch: queue.epoch)
         inference.start()
 
         var action = [Float](repeating: 0, count: d)
@@ -82,7 +86,16 @@ public final class ControlLoop: @unchecked Sendable {
         var age = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var consecutiveBusErrors = 0
         var ticksWithoutAction = 0
+        var epoch = queue.epoch
         var reason = "stopped"
+        /// Counts a failed read or write; true once enough failed in a row that the run must stop.
+        func busFailed(_ error: any Error) -> Bool {
+            report.busErrors += 1
+            consecutiveBusErrors += 1
+            guard consecutiveBusErrors >= options.maxConsecutiveBusErrors else { return false }
+            reason = "bus fault: \(error)"
+            return true
+        }
 
         while true {
             if stopRequested.load(ordering: .relaxed) { reason = "stop requested"; break }
@@ -95,14 +108,9 @@ public final class ControlLoop: @unchecked Sendable {
             do {
                 try robot.readState(into: &state)
                 consecutiveBusErrors = 0
-                stateSlot.publish(tick: tick, timestamp: started, state: state)
+                stateSlot.publish(tick: tick, timestamp: started, state: state, epoch: epoch)
             } catch {
-                report.busErrors += 1
-                consecutiveBusErrors += 1
-                if consecutiveBusErrors >= options.maxConsecutiveBusErrors {
-                    reason = "bus fault: \(error)"
-                    break
-                }
+                if busFailed(error) { break }
             }
 
             var flags: SafetyFlags
@@ -122,16 +130,43 @@ public final class ControlLoop: @unchecked Sendable {
             do {
                 try robot.writeGoals(command)
             } catch {
-                report.busErrors += 1
-                consecutiveBusErrors += 1
-                if consecutiveBusErrors >= options.maxConsecutiveBusErrors {
-                    reason = "bus fault: \(error)"
+                if busFailed(error) { break }
+            }
+            if let outcome = robot.takeEpisodeOutcome() {
+                // A simulated episode ended and the scene was reset: start over from the new pose.
+                report.episodes.append(outcome)
+                if let max = options.maxEpisodes, report.episodes.count >= max {
+                    report.ticks += 1
+                    reason = "\(max) episode\(max == 1 ? "" : "s") done"
                     break
                 }
+                queue.clear()
+                epoch = queue.epoch
+                do {
+                    try robot.readState(into: &state)
+                    try safety.begin(at: state)
+                } catch {
+                    reason = "episode reset failed: \(error)"
+                    break
+                }
+                stateSlot.publish(tick: tick, timestamp: PeriodicSchedule.now(), state: state, epoch: epoch)
+                ticksWithoutAction = 0
             }
             if queue.remaining(after: tick) <= options.refillThreshold { wakeInference() }
             report.ticks += 1
-            work.record((PeriodicSchedule.now() - started) / 1_000)
+            let elapsed = PeriodicSchedule.now() - started
+            work.record(elapsed / 1_000)
+            progressSlot.withLock {
+                $0.ticks = report.ticks
+                $0.overruns = schedule.overruns
+                $0.holdTicks = report.holdTicks
+                $0.clamps = report.limitClamps + report.stepClamps
+                $0.busErrors = report.busErrors
+                $0.lastTickMicroseconds = Double(elapsed) / 1_000
+                // Element-wise: assigning the array would share storage and copy on the next tick.
+                if $0.command.count != command.count { $0.command = Array(repeating: 0, count: command.count) }
+                for i in command.indices { $0.command[i] = command[i] }
+            }
         }
 
         inferenceDone.store(true, ordering: .relaxed)
@@ -185,16 +220,25 @@ public final class ControlLoop: @unchecked Sendable {
                     throw RuntimeSetupError.chunkShape(expected: source.horizon * d, found: actions.count)
                 }
                 inferenceHistogram.record((PeriodicSchedule.now() - started) / 1_000)
+                // The chunk is as old as its oldest input: the joint state or a camera frame.
+                let images = source.lastObservationTimestamp
+                let observed = images > 0 ? min(images, snapshot.timestampNanoseconds) : snapshot.timestampNanoseconds
                 let chunk = ActionChunk(startTick: snapshot.tick + 1, horizon: source.horizon, dimension: d,
-                                        actions: actions, observationTimestampNanoseconds: snapshot.timestampNanoseconds)
+                                        actions: actions, observationTimestampNanoseconds: observed, epoch: snapshot.epoch)
                 queue.push(chunk)
                 inferenceCounters.withLock { $0.chunks += 1 }
+                let milliseconds = Double(PeriodicSchedule.now() - started) / 1e6
+                progressSlot.withLock {
+                    $0.chunks += 1
+                    $0.lastInferenceMilliseconds = milliseconds
+                }
             } catch {
                 inferenceCounters.withLock {
                     $0.failures += 1
                     $0.lastError = "\(error)"
                 }
-                usleep(1_000)
+                // A stale camera or a failing policy: try again soon, without spinning.
+                usleep(20_000)
                 wakeInference()
             }
         }

@@ -4,6 +4,8 @@ public struct LoopOptions: Sendable {
     public var hertz: Double
     /// Stop after this many ticks (nil: until stopped).
     public var maxTicks: Int?
+    /// Stop after this many simulated episodes (nil: no limit).
+    public var maxEpisodes: Int?
     /// Ask for a new chunk when this few actions remain queued.
     public var refillThreshold: Int
     /// Hold position (watchdog) when no action arrived for this many ticks.
@@ -14,10 +16,11 @@ public struct LoopOptions: Sendable {
     public var realtime: Bool
 
     /// Creates options; defaults suit a 30 Hz arm with 10-action chunks.
-    public init(hertz: Double, maxTicks: Int? = nil, refillThreshold: Int = 5, watchdogTicks: Int = 15,
+    public init(hertz: Double, maxTicks: Int? = nil, maxEpisodes: Int? = nil, refillThreshold: Int = 5, watchdogTicks: Int = 15,
                 maxConsecutiveBusErrors: Int = 3, realtime: Bool = true) {
         self.hertz = hertz
         self.maxTicks = maxTicks
+        self.maxEpisodes = maxEpisodes
         self.refillThreshold = refillThreshold
         self.watchdogTicks = watchdogTicks
         self.maxConsecutiveBusErrors = maxConsecutiveBusErrors

@@ -29,6 +29,8 @@ public struct LoopReport: Sendable {
     public var stepClamps = 0
     /// Bus errors on read or write.
     public var busErrors = 0
+    /// Simulated episodes finished, and how each ended.
+    public var episodes: [EpisodeOutcome] = []
     /// Why the loop stopped.
     public var stopReason = ""
     /// A notice from real-time scheduling, if any.
@@ -45,6 +47,11 @@ public struct LoopReport: Sendable {
             "held \(holdTicks) ticks (watchdog \(watchdogTicks)), clamps: limit \(limitClamps), step \(stepClamps); "
                 + "late actions dropped \(actionsDroppedLate); bus errors \(busErrors)",
         ]
+        if !episodes.isEmpty {
+            let successes = episodes.filter(\.success).count
+            lines.append("episodes \(episodes.count), success \(successes)/\(episodes.count) "
+                         + String(format: "(%.0f %%)", 100 * Double(successes) / Double(episodes.count)))
+        }
         if let schedulingNotice { lines.append(schedulingNotice) }
         return lines.joined(separator: "\n")
     }
@@ -75,4 +82,29 @@ public struct LatencySummary: Sendable, CustomStringConvertible {
     private func fmt(_ v: Double) -> String {
         v >= 100 ? String(Int(v.rounded())) : String((v * 10).rounded() / 10)
     }
+}
+
+/// What the loop is doing right now (copied out under a lock once per status line).
+public struct LoopProgress: Sendable {
+    /// Ticks so far.
+    public var ticks = 0
+    /// Periods skipped.
+    public var overruns = 0
+    /// Ticks that held for lack of an action.
+    public var holdTicks = 0
+    /// Limit and step clamps.
+    public var clamps = 0
+    /// Bus errors.
+    public var busErrors = 0
+    /// Chunks produced.
+    public var chunks = 0
+    /// The last tick's work, µs.
+    public var lastTickMicroseconds: Double = 0
+    /// The last inference, ms.
+    public var lastInferenceMilliseconds: Double = 0
+    /// The last command sent, joint units.
+    public var command: [Float] = []
+
+    /// Creates an empty snapshot.
+    public init() {}
 }

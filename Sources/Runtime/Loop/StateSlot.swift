@@ -8,6 +8,8 @@ public struct StateSnapshot: Sendable {
     public var timestampNanoseconds: UInt64
     /// Joint positions in joint units.
     public var state: [Float]
+    /// The action queue's epoch when the state was read.
+    public var epoch: Int
 }
 
 /// A single-slot mailbox: the control thread publishes, the inference thread copies out.
@@ -17,11 +19,12 @@ final class StateSlot: Sendable {
     init() { slot = Mutex(nil) }
 
     /// Publishes a state (copies into the slot's storage; no allocation once sized).
-    func publish(tick: Int64, timestamp: UInt64, state: [Float]) {
+    func publish(tick: Int64, timestamp: UInt64, state: [Float], epoch: Int) {
         slot.withLock { current in
             if current == nil {
-                current = StateSnapshot(tick: tick, timestampNanoseconds: timestamp, state: state)
+                current = StateSnapshot(tick: tick, timestampNanoseconds: timestamp, state: state, epoch: epoch)
             } else {
+                current!.epoch = epoch
                 current!.tick = tick
                 current!.timestampNanoseconds = timestamp
                 for i in state.indices { current!.state[i] = state[i] }

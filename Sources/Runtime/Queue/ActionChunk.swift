@@ -12,12 +12,16 @@ public struct ActionChunk: Sendable, Equatable {
     public var actions: [Float]
     /// CLOCK_MONOTONIC time (ns) of the observation the chunk was computed from.
     public var observationTimestampNanoseconds: UInt64
+    /// The queue epoch of the observation: a chunk computed before `ActionQueue.clear()`
+    /// (e.g. in the previous simulated episode) is refused.
+    public var epoch: Int
 
     /// Creates a chunk; `actions.count` must be `horizon × dimension`.
     public init(startTick: Int64, horizon: Int, dimension: Int, actions: [Float],
-                observationTimestampNanoseconds: UInt64 = 0) {
+                observationTimestampNanoseconds: UInt64 = 0, epoch: Int = 0) {
         precondition(actions.count == horizon * dimension, "actions must hold horizon × dimension values")
         self.observationTimestampNanoseconds = observationTimestampNanoseconds
+        self.epoch = epoch
         self.startTick = startTick
         self.horizon = horizon
         self.dimension = dimension

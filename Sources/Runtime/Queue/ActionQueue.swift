@@ -24,6 +24,8 @@ public final class ActionQueue: Sendable {
         var sources: [UInt64]
         /// The last tick the control thread took.
         var consumedTick: Int64 = -1
+        /// Bumped by `clear()`.
+        var epoch = 0
         /// Statistics.
         var droppedLate = 0
         var chunksPushed = 0
@@ -60,6 +62,7 @@ public final class ActionQueue: Sendable {
                 s.chunksRefused += 1
                 return false
             }
+            guard chunk.epoch == s.epoch else { return false }  // computed before a clear(): stale
             s.chunksPushed += 1
             let d = s.dimension
             // The overlap with what is queued decides the cross-fade weights.
@@ -127,6 +130,18 @@ public final class ActionQueue: Sendable {
             return s.sources[i]
         }
     }
+
+    /// Drops everything queued and starts a new epoch: chunks computed from
+    /// observations before this call are refused (a simulated episode ended).
+    public func clear() {
+        storage.withLock { s in
+            for i in s.ticks.indices { s.ticks[i] = .min }
+            s.epoch += 1
+        }
+    }
+
+    /// The current epoch (stamp observations with it).
+    public var epoch: Int { storage.withLock { $0.epoch } }
 
     /// Queued actions for ticks after `tick` (the refill threshold compares against this).
     public func remaining(after tick: Int64) -> Int {

@@ -50,6 +50,8 @@ public final class DryRunRobot: RobotBackend {
 
     public func readState(into state: inout [Float]) throws { try inner.readState(into: &state) }
 
+    public func takeEpisodeOutcome() -> EpisodeOutcome? { inner.takeEpisodeOutcome() }
+
     /// Logs the would-be command instead of writing it.
     public func writeGoals(_ goals: [Float]) throws {
         loggedCommands += 1

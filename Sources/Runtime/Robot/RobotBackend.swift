@@ -27,4 +27,12 @@ public protocol RobotBackend: AnyObject {
     func readState(into state: inout [Float]) throws
     /// Writes every joint goal (one bus transaction). Real-time safe.
     func writeGoals(_ goals: [Float]) throws
+    /// The outcome of an episode that ended on the last `writeGoals` (simulated
+    /// tasks only); the backend has already reset to the next episode.
+    func takeEpisodeOutcome() -> EpisodeOutcome?
+}
+
+extension RobotBackend {
+    /// Real robots have no episodes.
+    public func takeEpisodeOutcome() -> EpisodeOutcome? { nil }
 }

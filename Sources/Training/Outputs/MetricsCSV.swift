@@ -21,8 +21,8 @@ public final class MetricsCSV {
                 throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path,
                     NSLocalizedDescriptionKey: "\(path) has header '\(first)', expected '\(header)'; use a new --out directory"])
             }
-        } else {
-            FileManager.default.createFile(atPath: path, contents: Data((header + "\n").utf8))
+        } else if !FileManager.default.createFile(atPath: path, contents: Data((header + "\n").utf8)) {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])

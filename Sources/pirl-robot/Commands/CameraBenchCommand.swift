@@ -99,7 +99,7 @@ enum FakeDeviceMarker {
 
     /// mkdtemp(3) under /tmp.
     static func makeDirectory() throws -> String {
-        var template = Array("/tmp/pirl-camera-bench-XXXXXX".utf8CString)
+        var template = Array(("/tmp/pirl-camera-bench-" + String(repeating: "X", count: 6)).utf8CString)  // mkstemp template
         guard let result = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw ValidationError("cannot create a temporary directory under /tmp")
         }

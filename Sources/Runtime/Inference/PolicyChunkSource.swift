@@ -1,0 +1,48 @@
+import Policy
+
+/// The flow policy as the loop's chunk source: the newest images and joint
+/// state go in, an unnormalized `H × D` chunk in joint units comes out.
+public final class PolicyChunkSource: ChunkSource {
+    /// The loaded checkpoint.
+    public let predictor: ChunkPredictor
+    /// Camera images.
+    public let images: any ImageSource
+    /// The instruction (fixed, or read before every chunk, e.g. per simulated episode).
+    public let prompt: () -> String
+    /// Sampler override (nil: the checkpoint's default).
+    public let method: SamplerMethod?
+    /// Denoising steps override (nil: the checkpoint's default).
+    public let steps: Int?
+    public var horizon: Int { predictor.policy.config.io.actionHorizon }
+    /// Capture time of the oldest image behind the last chunk.
+    public private(set) var lastObservationTimestamp: UInt64 = 0
+    private var seed: UInt64
+
+    /// Checks that `images` provides every camera the checkpoint was trained with.
+    public convenience init(predictor: ChunkPredictor, images: any ImageSource, prompt: String,
+                            method: SamplerMethod? = nil, steps: Int? = nil, seed: UInt64 = 0) throws(RuntimeSetupError) {
+        try self.init(predictor: predictor, images: images, promptSource: { prompt }, method: method, steps: steps, seed: seed)
+    }
+
+    /// As above, with an instruction read before every chunk.
+    public init(predictor: ChunkPredictor, images: any ImageSource, promptSource: @escaping () -> String,
+                method: SamplerMethod? = nil, steps: Int? = nil, seed: UInt64 = 0) throws(RuntimeSetupError) {
+        let wanted = predictor.policy.config.io.cameras.map(\.name)
+        let missing = wanted.filter { !images.cameraNames.contains($0) }
+        if !missing.isEmpty { throw .cameraMismatch(checkpoint: wanted, given: images.cameraNames) }
+        self.predictor = predictor
+        self.images = images
+        self.prompt = promptSource
+        self.method = method
+        self.steps = steps
+        self.seed = seed
+    }
+
+    public func chunk(for snapshot: StateSnapshot) throws -> [Float] {
+        let (frames, timestamp) = try images.capture()
+        lastObservationTimestamp = timestamp
+        let observation = RawObservation(images: frames, state: snapshot.state, prompt: prompt())
+        seed &+= 1
+        return try predictor.predict([observation], method: method, steps: steps, seed: seed)[0]
+    }
+}

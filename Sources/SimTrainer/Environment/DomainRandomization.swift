@@ -1,0 +1,97 @@
+import Foundation
+
+/// How much each episode's scene is perturbed (object poses are always
+/// sampled by the task). Zero values switch a perturbation off.
+public struct DomainRandomization: Sendable, Codable, Equatable {
+    /// Per-channel colour jitter added to objects and the table (0…1 units).
+    public var colorJitter: Double = 0.06
+    /// Light brightness scale drawn from 1 ± this.
+    public var lightScale: Double = 0.3
+    /// Light position jitter (m).
+    public var lightShift: Double = 0.2
+    /// Camera position jitter (m) for both cameras.
+    public var cameraShift: Double = 0.01
+    /// Camera rotation jitter (rad) for both cameras.
+    public var cameraTilt: Double = 0.03
+    /// Largest action latency in control ticks; each episode draws 0…this.
+    public var maxActionLatency: Int = 2
+    /// Standard deviation of noise on observed joint states (joint units).
+    public var stateNoise: Double = 0.003
+    /// Amplitude of uniform noise on observed pixel values (0…255 units).
+    public var pixelNoise: Int = 3
+
+    /// The default randomization of training and evaluation.
+    public init() {}
+
+    /// No randomization beyond the task's own object sampling.
+    public static let none: DomainRandomization = {
+        var value = DomainRandomization()
+        value.colorJitter = 0; value.lightScale = 0; value.lightShift = 0; value.cameraShift = 0
+        value.cameraTilt = 0; value.maxActionLatency = 0; value.stateNoise = 0; value.pixelNoise = 0
+        return value
+    }()
+
+    /// Checks ranges; names the bad value.
+    public func validate() throws(SimulationError) {
+        guard (0...2).contains(maxActionLatency) else {
+            throw .invalidConfiguration("maxActionLatency must be 0…2 ticks, got \(maxActionLatency)")
+        }
+        guard colorJitter >= 0, lightScale >= 0, lightScale < 1, lightShift >= 0, cameraShift >= 0, cameraTilt >= 0,
+              stateNoise >= 0, pixelNoise >= 0 else {
+            throw .invalidConfiguration("domain randomization amplitudes must be non-negative (lightScale below 1)")
+        }
+    }
+}
+
+/// Applies ``DomainRandomization`` to an environment's own model copy,
+/// starting each episode from the nominal values of a pristine model.
+struct SceneRandomizer {
+    let nominal: MuJoCoModel
+    let layout: TwinLayout
+
+    /// Colours for the episode's objects, lights and camera poses, written into `model`.
+    func apply(_ setup: EpisodeSetup, _ settings: DomainRandomization, to model: MuJoCoModel, _ random: inout SimRandom) {
+        let m = model.pointer, n = nominal.pointer
+        func jittered(_ color: RGBA) -> RGBA {
+            let j = settings.colorJitter
+            func c(_ v: Float) -> Float { Float(min(max(Double(v) + random.uniform(-j, j), 0), 1)) }
+            return RGBA(c(color.red), c(color.green), c(color.blue), color.alpha)
+        }
+        for (index, cube) in setup.cubes.enumerated() {
+            model.setColor(ofGeom: layout.cubeGeoms[index], to: jittered(cube.color.rgba))
+        }
+        if let plate = setup.plate { model.setColor(ofGeom: layout.plateGeom, to: jittered(plate.color.rgba)) }
+        if let target = setup.target { model.setColor(ofGeom: layout.targetGeom, to: jittered(target.color.rgba)) }
+        if let zone = setup.zone { model.setColor(ofGeom: layout.zoneGeom, to: jittered(zone.color.rgba)) }
+        let table = n.pointee.geom_rgba + 4 * layout.tableGeom
+        model.setColor(ofGeom: layout.tableGeom, to: jittered(RGBA(table[0], table[1], table[2], table[3])))
+        for light in layout.lights {
+            let scale = Float(1 + random.uniform(-settings.lightScale, settings.lightScale))
+            for k in 0..<3 {
+                m.pointee.light_diffuse[3 * light + k] = n.pointee.light_diffuse[3 * light + k] * scale
+                m.pointee.light_pos[3 * light + k] = n.pointee.light_pos[3 * light + k]
+                    + random.uniform(-settings.lightShift, settings.lightShift)
+            }
+        }
+        for camera in [layout.frontCamera, layout.wristCamera] {
+            for k in 0..<3 {
+                m.pointee.cam_pos[3 * camera + k] = n.pointee.cam_pos[3 * camera + k]
+                    + random.uniform(-settings.cameraShift, settings.cameraShift)
+            }
+            // A small rotation: the nominal quaternion times exp(½·θ) for a random axis-angle θ.
+            let t = settings.cameraTilt
+            let (ax, ay, az) = (random.uniform(-t, t), random.uniform(-t, t), random.uniform(-t, t))
+            let q = (n.pointee.cam_quat + 4 * camera)
+            let d = (w: 1.0, x: ax / 2, y: ay / 2, z: az / 2)
+            var r = (
+                w: q[0] * d.w - q[1] * d.x - q[2] * d.y - q[3] * d.z,
+                x: q[0] * d.x + q[1] * d.w + q[2] * d.z - q[3] * d.y,
+                y: q[0] * d.y - q[1] * d.z + q[2] * d.w + q[3] * d.x,
+                z: q[0] * d.z + q[1] * d.y - q[2] * d.x + q[3] * d.w)
+            let norm = (r.w * r.w + r.x * r.x + r.y * r.y + r.z * r.z).squareRoot()
+            r = (r.w / norm, r.x / norm, r.y / norm, r.z / norm)
+            let out = m.pointee.cam_quat + 4 * camera
+            out[0] = r.w; out[1] = r.x; out[2] = r.y; out[3] = r.z
+        }
+    }
+}

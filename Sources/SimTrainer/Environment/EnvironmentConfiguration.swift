@@ -1,0 +1,51 @@
+/// Settings of one simulated environment (and of every environment of a
+/// vectorized one). Defaults: 30 Hz control over 500 Hz physics, two 64×64
+/// cameras fed to the model at 64×64, the default domain randomization.
+public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
+    /// The task.
+    public var task: TaskKind = .lift
+    /// Pick-and-place suite split (used by ``TaskKind/pickPlace`` only).
+    public var split: SuiteSplit = .inDistribution
+    /// Render size of each camera (pixels).
+    public var cameraWidth = 64, cameraHeight = 64
+    /// Model input size after Camera's resize-with-pad (pixels).
+    public var imageWidth = 64, imageHeight = 64
+    /// Control rate (Hz); physics runs at 1 / ``SceneMJCF/timestep`` = 500 Hz.
+    public var controlRate = 30.0
+    /// Domain randomization.
+    public var randomization = DomainRandomization()
+    /// Add the task's dense progress × ``shapedRewardScale`` to the sparse reward.
+    public var shapedReward = false
+    /// Weight of the shaped term per control step.
+    public var shapedRewardScale = 0.01
+    /// Render camera images into observations (off for physics-only runs).
+    public var renderImages = true
+    /// Episode length limit in control steps; `nil` uses the task's own.
+    public var maxSteps: Int?
+
+    /// The default configuration for `task`.
+    public init(task: TaskKind = .lift) { self.task = task }
+
+    /// Checks every value; names the bad one.
+    public func validate() throws(SimulationError) {
+        guard cameraWidth > 0, cameraHeight > 0, cameraWidth <= 640, cameraHeight <= 480 else {
+            throw .invalidConfiguration("camera size must be within 1…640 × 1…480, got \(cameraWidth)x\(cameraHeight)")
+        }
+        guard imageWidth > 0, imageHeight > 0 else {
+            throw .invalidConfiguration("image size must be positive, got \(imageWidth)x\(imageHeight)")
+        }
+        guard controlRate > 0, controlRate <= 1 / SceneMJCF.timestep else {
+            throw .invalidConfiguration("control rate must be in (0, 500] Hz, got \(controlRate)")
+        }
+        if let maxSteps, maxSteps <= 0 { throw .invalidConfiguration("maxSteps must be positive, got \(maxSteps)") }
+        try randomization.validate()
+    }
+
+    /// Physics steps in control tick `tick` of an episode: the tick boundaries
+    /// are rounded down to whole physics steps, so 30 Hz over 500 Hz runs
+    /// 16 or 17 steps per tick and keeps the exact rate on average.
+    public func physicsSteps(inTick tick: Int) -> Int {
+        let perTick = 1 / (SceneMJCF.timestep * controlRate)
+        return Int((Double(tick + 1) * perTick + 1e-9).rounded(.down)) - Int((Double(tick) * perTick + 1e-9).rounded(.down))
+    }
+}

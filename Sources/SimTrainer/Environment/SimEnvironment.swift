@@ -1,0 +1,229 @@
+import Foundation
+import Camera
+import CMuJoCo
+import RobotIO
+
+/// One simulated SO-101 with a task: its own model copy (randomized per
+/// episode), its own mjData, random stream, action-latency queue and
+/// preprocessors. Actions are absolute joint goals in joint units
+/// (RobotSpec.so101 order), held for one 30 Hz control tick each.
+///
+/// Not thread-safe: one thread at a time steps it; rendering uses the
+/// ``OffscreenRenderer`` of the calling thread.
+public final class SimEnvironment {
+    /// The settings.
+    public let configuration: EnvironmentConfiguration
+    /// The task.
+    public let task: any SimTask
+    /// This environment's model (colours, lights and cameras change per episode).
+    public let model: MuJoCoModel
+    /// This environment's state.
+    public let data: MuJoCoData
+    /// Ids of the twin's parts.
+    public let layout: TwinLayout
+    /// Seed of the run; episode `k` of environment `index` draws from stream (index, k).
+    public let seed: UInt64
+    /// Index of this environment in its vector (its random stream).
+    public let index: Int
+
+    /// The current episode's setup.
+    public private(set) var setup: EpisodeSetup
+    /// Control steps taken in the current episode.
+    public private(set) var episodeStep = 0
+    /// Episodes started so far (the current one is `episodeIndex`).
+    public private(set) var episodeIndex = -1
+    /// Action latency of the current episode (control ticks).
+    public private(set) var latency = 0
+    /// Sum of rewards in the current episode.
+    public private(set) var episodeReturn = 0.0
+    /// Whether the current episode has succeeded at some step.
+    public private(set) var episodeSucceeded = false
+
+    private let randomizer: SceneRandomizer
+    private var random = SimRandom(seed: 0)
+    private let maxSteps: Int
+    private let jointCount: Int
+    /// Ring of the last 3 actions in MJCF units, for latency.
+    private var pending: [Double]
+    private var pendingHead = 0
+    private var frontPixels: [UInt8], wristPixels: [UInt8]
+    private var frontTensor: [Float], wristTensor: [Float]
+    private let frontPreprocessor: ImagePreprocessor, wristPreprocessor: ImagePreprocessor
+
+    /// Joint pose an episode starts near (joint units): gripper above the
+    /// workspace, pointing down, jaws half open.
+    public static let homePose: [Double] = [0, -0.6, 0.45, 1.6, 0, 0.5]
+
+    /// Loads the twin and prepares environment `index` of a run seeded with `seed`.
+    public init(configuration: EnvironmentConfiguration, seed: UInt64, index: Int = 0) throws(SimulationError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.seed = seed
+        self.index = index
+        task = configuration.task.task(split: configuration.split)
+        let xml = SceneMJCF.xml()
+        let nominal = try MuJoCoModel(xml: xml)
+        model = MuJoCoModel(copying: nominal)
+        data = MuJoCoData(model: model)
+        layout = try TwinLayout(model: model)
+        randomizer = SceneRandomizer(nominal: nominal, layout: layout)
+        maxSteps = configuration.maxSteps ?? task.maxSteps
+        jointCount = layout.jointQpos.count
+        pending = [Double](repeating: 0, count: 3 * jointCount)
+        let pixelCount = configuration.cameraWidth * configuration.cameraHeight * 3
+        frontPixels = [UInt8](repeating: 0, count: pixelCount)
+        wristPixels = [UInt8](repeating: 0, count: pixelCount)
+        frontPreprocessor = ImagePreprocessor(width: configuration.imageWidth, height: configuration.imageHeight)
+        wristPreprocessor = ImagePreprocessor(width: configuration.imageWidth, height: configuration.imageHeight)
+        frontTensor = [Float](repeating: 0, count: frontPreprocessor.tensorElementCount)
+        wristTensor = [Float](repeating: 0, count: wristPreprocessor.tensorElementCount)
+        setup = EpisodeSetup(instruction: "")
+    }
+
+    /// Starts the next episode of this environment (episode `episodeIndex + 1`),
+    /// or episode `episode` when given: samples the task, randomizes the
+    /// scene, places the arm near ``homePose`` and settles the physics.
+    public func reset(episode: Int? = nil) {
+        episodeIndex = episode ?? (episodeIndex + 1)
+        random = SimRandom(seed: seed, stream: UInt64(index), UInt64(episodeIndex))
+        setup = task.sampleEpisode(&random)
+        reset(to: setup)
+    }
+
+    /// Starts an episode with a given setup (random stream as for `reset`).
+    public func reset(to setup: EpisodeSetup) {
+        self.setup = setup
+        let settings = configuration.randomization
+        randomizer.apply(setup, settings, to: model, &random)
+        latency = settings.maxActionLatency > 0 ? random.index(settings.maxActionLatency + 1) : 0
+        data.reset()
+        let qpos = data.qpos, ctrl = data.ctrl
+        for joint in 0..<jointCount {
+            let kind = layout.kinds[joint]
+            let jitter = kind == .revolute ? random.uniform(-0.05, 0.05) : 0
+            let value = TwinJointUnits.mjcfValue(fromJointUnits: Self.homePose[joint] + jitter, kind: kind)
+            qpos[layout.jointQpos[joint]] = value
+            ctrl[layout.actuators[joint]] = value
+            for slot in 0..<3 { pending[slot * jointCount + joint] = value }
+        }
+        for cube in 0..<layout.cubeQpos.count {
+            let address = layout.cubeQpos[cube]
+            let placed = cube < setup.cubes.count ? setup.cubes[cube] : nil
+            let position = placed.map { Vector3($0.position.x, $0.position.y, SceneMJCF.cubeSize / 2) } ?? SceneMJCF.parking(cube)
+            let yaw = placed?.yaw ?? 0
+            qpos[address] = position.x; qpos[address + 1] = position.y; qpos[address + 2] = position.z
+            qpos[address + 3] = cos(yaw / 2); qpos[address + 4] = 0; qpos[address + 5] = 0; qpos[address + 6] = sin(yaw / 2)
+        }
+        place(mocap: layout.plateMocap, at: setup.plate?.position, parking: 3)
+        place(mocap: layout.targetMocap, at: setup.target?.position, parking: 4)
+        place(mocap: layout.zoneMocap, at: setup.zone?.position, parking: 5)
+        data.forward()
+        episodeStep = 0
+        episodeReturn = 0
+        episodeSucceeded = false
+        pendingHead = 0
+    }
+
+    private func place(mocap: Int, at position: Vector3?, parking: Int) {
+        let p = position ?? SceneMJCF.parking(parking)
+        let out = data.pointer.pointee.mocap_pos + 3 * mocap
+        out[0] = p.x; out[1] = p.y; out[2] = p.z
+    }
+
+    /// One control tick: queues `action` (joint units, one value per joint),
+    /// applies the action from ``latency`` ticks ago, runs 16–17 physics steps
+    /// and evaluates the task. Allocates nothing in the physics loop.
+    public func step(_ action: UnsafeBufferPointer<Float>) -> StepResult {
+        precondition(action.count >= jointCount, "an action has \(jointCount) joint values, got \(action.count)")
+        let slot = pendingHead
+        for joint in 0..<jointCount {
+            let kind = layout.kinds[joint]
+            let clamped = TwinJointUnits.clamp(Double(action[joint]), joint: joint, kind: kind)
+            pending[slot * jointCount + joint] = TwinJointUnits.mjcfValue(fromJointUnits: clamped, kind: kind)
+        }
+        let applied = (slot + 3 - latency) % 3
+        pendingHead = (slot + 1) % 3
+        let ctrl = data.ctrl
+        for joint in 0..<jointCount { ctrl[layout.actuators[joint]] = pending[applied * jointCount + joint] }
+        for _ in 0..<configuration.physicsSteps(inTick: episodeStep) { data.step() }
+        episodeStep += 1
+        if data.hasDiverged {
+            return StepResult(reward: 0, terminated: true, truncated: false, success: false, diverged: true, steps: 1)
+        }
+        let outcome = task.outcome(of: setup, in: SceneState(data: data, layout: layout))
+        var reward = outcome.success ? 1.0 : 0.0
+        if configuration.shapedReward { reward += configuration.shapedRewardScale * outcome.progress }
+        episodeReturn += reward
+        episodeSucceeded = episodeSucceeded || outcome.success
+        return StepResult(reward: reward, terminated: outcome.success, truncated: !outcome.success && episodeStep >= maxSteps,
+                          success: outcome.success, diverged: false, steps: 1)
+    }
+
+    /// Chunk execution (flow-rl.md §5): runs the first `count` actions of
+    /// `actions` (row-major, one row of joint values per step) in order, stops
+    /// early when the episode ends; rewards summed, `steps` counts those run.
+    public func step(chunk actions: UnsafeBufferPointer<Float>, count: Int) -> StepResult {
+        precondition(actions.count >= count * jointCount, "a chunk of \(count) needs \(count * jointCount) values")
+        var total = StepResult(reward: 0, terminated: false, truncated: false, success: false, diverged: false, steps: 0)
+        for row in 0..<count {
+            let result = step(UnsafeBufferPointer(rebasing: actions[(row * jointCount)..<((row + 1) * jointCount)]))
+            total.reward += result.reward
+            total.steps += 1
+            total.terminated = result.terminated
+            total.truncated = result.truncated
+            total.success = result.success
+            total.diverged = result.diverged
+            if result.done { break }
+        }
+        return total
+    }
+
+    /// Noise-free joint positions in joint units, RobotSpec order.
+    public func jointPositions() -> [Double] {
+        (0..<jointCount).map { TwinJointUnits.jointUnits(fromMJCF: data.qpos[layout.jointQpos[$0]], kind: layout.kinds[$0]) }
+    }
+
+    /// Renders both cameras with `renderer` (when images are on), adds
+    /// observation noise and preprocesses the frames like V4L2 frames.
+    public func observe(using renderer: OffscreenRenderer?) throws -> SimObservation {
+        let settings = configuration.randomization
+        let joints = jointPositions()
+        let state = joints.map { Float($0 + (settings.stateNoise > 0 ? settings.stateNoise * random.normal() : 0)) }
+        var images: [String: [Float]] = [:], frames: [String: [UInt8]] = [:]
+        if configuration.renderImages, let renderer {
+            let (w, h) = (configuration.cameraWidth, configuration.cameraHeight)
+            try frontPixels.withUnsafeMutableBytes { try renderer.render(data, camera: layout.frontCamera, width: w, height: h, into: $0) }
+            try wristPixels.withUnsafeMutableBytes { try renderer.render(data, camera: layout.wristCamera, width: w, height: h, into: $0) }
+            if settings.pixelNoise > 0 {
+                addNoise(&frontPixels, amplitude: settings.pixelNoise)
+                addNoise(&wristPixels, amplitude: settings.pixelNoise)
+            }
+            try frontPixels.withUnsafeBytes { pixels in
+                try frontTensor.withUnsafeMutableBufferPointer {
+                    try frontPreprocessor.tensor(fromPixels: pixels, width: w, height: h, bytesPerRow: w * 3, into: $0)
+                }
+            }
+            try wristPixels.withUnsafeBytes { pixels in
+                try wristTensor.withUnsafeMutableBufferPointer {
+                    try wristPreprocessor.tensor(fromPixels: pixels, width: w, height: h, bytesPerRow: w * 3, into: $0)
+                }
+            }
+            images = ["front": frontTensor, "wrist": wristTensor]
+            frames = ["front": frontPixels, "wrist": wristPixels]
+        }
+        return SimObservation(
+            images: images, frames: frames, cameraWidth: configuration.cameraWidth, cameraHeight: configuration.cameraHeight,
+            state: state, prompt: setup.instruction, timestamp: data.time, episodeStep: episodeStep, episodeIndex: episodeIndex,
+            privileged: PrivilegedState(task: configuration.task, environment: index, setup: setup, scene: SceneState(data: data, layout: layout), joints: joints))
+    }
+
+    private func addNoise(_ pixels: inout [UInt8], amplitude: Int) {
+        let span = UInt64(2 * amplitude + 1)
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices {
+                let delta = Int(random.next() % span) - amplitude
+                buffer[i] = UInt8(clamping: Int(buffer[i]) + delta)
+            }
+        }
+    }
+}

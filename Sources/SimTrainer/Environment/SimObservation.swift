@@ -1,0 +1,56 @@
+/// What a policy sees after a decision, following architecture.md's
+/// `Observation { images, state, prompt, timestamp }`.
+public struct SimObservation: Sendable {
+    /// Camera name ("front", "wrist") → model input tensor, H × W × 3 floats in [−1, 1]
+    /// (Camera's ``ImagePreprocessor``, the same as for V4L2 frames).
+    public var images: [String: [Float]]
+    /// Camera name → the raw RGB8 render, rows top-down (``cameraWidth`` × ``cameraHeight`` × 3).
+    public var frames: [String: [UInt8]]
+    /// Render size of `frames`.
+    public var cameraWidth: Int, cameraHeight: Int
+    /// Joint positions in joint units (radians; gripper opening 0…1), RobotSpec.so101 order, with observation noise.
+    public var state: [Float]
+    /// The instruction.
+    public var prompt: String
+    /// Simulated time since the episode began (s).
+    public var timestamp: Double
+    /// Control steps since the episode began.
+    public var episodeStep: Int
+    /// Which episode of its environment this is (0, 1, …).
+    public var episodeIndex: Int
+    /// Simulator-only ground truth, for scripted experts; learned policies must not read it.
+    public var privileged: PrivilegedState
+}
+
+/// Ground truth only a simulator knows.
+public struct PrivilegedState: Sendable {
+    /// The task of the episode.
+    public var task: TaskKind
+    /// Index of the environment in its vector.
+    public var environment: Int
+    /// The episode's setup (object positions at the start, colours, instruction).
+    public var setup: EpisodeSetup
+    /// Current positions of the tool and the cubes.
+    public var scene: SceneState
+    /// Noise-free joint positions in joint units.
+    public var joints: [Double]
+}
+
+/// The result of one control step or one chunk.
+public struct StepResult: Sendable, Equatable {
+    /// Sparse reward (+1 on the step the task succeeds) plus the optional shaped term; summed over a chunk.
+    public var reward: Double
+    /// The episode ended by success or divergence.
+    public var terminated: Bool
+    /// The episode hit its step limit.
+    public var truncated: Bool
+    /// The task's success predicate held.
+    public var success: Bool
+    /// The physics diverged (NaN / bad accelerations) and the episode was cut.
+    public var diverged: Bool
+    /// Control steps executed (1 for a step; ≤ H_exec for a chunk).
+    public var steps: Int
+
+    /// Ended for any reason.
+    public var done: Bool { terminated || truncated }
+}

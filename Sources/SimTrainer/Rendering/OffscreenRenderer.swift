@@ -1,0 +1,109 @@
+import CMuJoCo
+import COSMesa
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// MuJoCo's OpenGL renderer on an OSMesa context: renders named cameras of
+/// any model of one scene layout into packed RGB8 buffers (rows top-down).
+///
+/// OSMesa contexts are current per thread, so a renderer belongs to the
+/// thread that created it and must only be used there (checked). A vectorized
+/// environment gives each worker thread one renderer, shared by the
+/// environments that thread steps; the environments keep their own models
+/// (colours, lights and cameras differ) and data. The renderer's GPU-side
+/// assets come from the model it was made with; twin scenes have no meshes or
+/// textures, so any model of the same layout renders correctly.
+public final class OffscreenRenderer {
+    private let osmesa: OpaquePointer
+    private let context: UnsafeMutablePointer<mjrContext>
+    private let scene: UnsafeMutablePointer<mjvScene>
+    private var options = mjvOption()
+    private var camera = mjvCamera()
+    private var rowScratch: [UInt8] = []
+    private let owner: pthread_t
+    /// Largest render size (the model's off-screen buffer).
+    public let maxWidth: Int, maxHeight: Int
+
+    /// Creates an OSMesa context, makes it current on this thread and builds
+    /// MuJoCo's rendering context (mjr_makeContext) and scene (mjv_makeScene).
+    /// - Parameters:
+    ///   - model: a model of the scene layout to render.
+    ///   - shadows: shadows and reflections (slower; for snapshots people look at).
+    public init(model: MuJoCoModel, shadows: Bool = false) throws(SimulationError) {
+        let size = model.offscreenSize
+        guard let created = pirl_osmesa_create(Int32(size.width), Int32(size.height)) else {
+            throw .renderContextFailed("OSMesaCreateContextExt returned NULL")
+        }
+        guard pirl_osmesa_make_current(created) == 1 else {
+            pirl_osmesa_destroy(created)
+            throw .renderContextFailed("OSMesaMakeCurrent failed")
+        }
+        osmesa = created
+        owner = pthread_self()
+        maxWidth = size.width
+        maxHeight = size.height
+        context = .allocate(capacity: 1)
+        mjr_defaultContext(context)
+        mjr_makeContext(model.pointer, context, Int32(mjFONTSCALE_100.rawValue))
+        mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), context)
+        scene = .allocate(capacity: 1)
+        mjv_defaultScene(scene)
+        mjv_makeScene(model.pointer, scene, 1000)
+        mjv_defaultOption(&options)
+        mjv_defaultCamera(&camera)
+        camera.type = Int32(mjCAMERA_FIXED.rawValue)
+        withUnsafeMutableBytes(of: &scene.pointee.flags) { flags in
+            flags[Int(mjRND_SKYBOX.rawValue)] = 0
+            flags[Int(mjRND_SHADOW.rawValue)] = shadows ? 1 : 0
+            flags[Int(mjRND_REFLECTION.rawValue)] = shadows ? 1 : 0
+        }
+    }
+
+    deinit {
+        if pirl_osmesa_make_current(osmesa) == 1 {
+            mjr_freeContext(context)
+        }
+        mjv_freeScene(scene)
+        context.deallocate()
+        scene.deallocate()
+        pirl_osmesa_destroy(osmesa)
+    }
+
+    /// Renders fixed camera `cameraID` of `data` (mjv_updateScene, mjr_render,
+    /// mjr_readPixels) into `pixels`: `width × height × 3` bytes, rows top-down.
+    /// Allocates nothing once the first frame of a size has been drawn.
+    /// - Precondition: called on the thread that created the renderer.
+    public func render(
+        _ data: MuJoCoData, camera cameraID: Int, width: Int, height: Int,
+        into pixels: UnsafeMutableRawBufferPointer
+    ) throws(SimulationError) {
+        precondition(pthread_equal(owner, pthread_self()) != 0, "an OffscreenRenderer is used only on the thread that made it")
+        guard width <= maxWidth, height <= maxHeight else {
+            throw .renderSizeTooLarge(width: width, height: height, maxWidth: maxWidth, maxHeight: maxHeight)
+        }
+        precondition(pixels.count >= width * height * 3, "render buffer holds \(pixels.count) bytes, needs \(width * height * 3)")
+        guard pirl_osmesa_make_current(osmesa) == 1 else { throw .renderContextFailed("OSMesaMakeCurrent failed") }
+        camera.fixedcamid = Int32(cameraID)
+        mjv_updateScene(data.model.pointer, data.pointer, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
+        let viewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height))
+        mjr_render(viewport, scene, context)
+        let base = pixels.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        mjr_readPixels(base, nil, viewport, context)
+        flipRows(base, rowBytes: width * 3, rows: height)
+    }
+
+    /// OpenGL reads bottom-up; images are top-down.
+    private func flipRows(_ base: UnsafeMutablePointer<UInt8>, rowBytes: Int, rows: Int) {
+        if rowScratch.count < rowBytes { rowScratch = [UInt8](repeating: 0, count: rowBytes) }
+        rowScratch.withUnsafeMutableBufferPointer { scratch in
+            let temporary = scratch.baseAddress!
+            for row in 0..<(rows / 2) {
+                let top = base + row * rowBytes, bottom = base + (rows - 1 - row) * rowBytes
+                temporary.update(from: top, count: rowBytes)
+                top.update(from: bottom, count: rowBytes)
+                bottom.update(from: temporary, count: rowBytes)
+            }
+        }
+    }
+}

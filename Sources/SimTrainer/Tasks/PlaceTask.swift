@@ -1,0 +1,44 @@
+import Foundation
+
+/// Place: put the cube on the plate and let go. Success: the cube's centre
+/// over the plate (inside its rim by 1 cm), resting on it, touching neither jaw.
+public struct PlaceTask: SimTask {
+    public var kind: TaskKind { .place }
+    public var maxSteps: Int { 240 }
+    static let templates = ["put the {cube} cube on the {plate} plate", "place the {cube} block onto the {plate} plate",
+                            "move the {cube} cube to the {plate} plate"]
+
+    public init() {}
+
+    public func sampleEpisode(_ random: inout SimRandom) -> EpisodeSetup {
+        let palette = NamedColor.palette
+        let cubeColor = random.index(palette.count)
+        var plateColor = random.index(palette.count - 1)
+        if plateColor >= cubeColor { plateColor += 1 }
+        let plate = Workspace.point(&random, awayFrom: [])
+        let cube = Workspace.point(&random, awayFrom: [(plate, 0.1)])
+        let template = Self.templates[random.index(Self.templates.count)]
+        return EpisodeSetup(
+            instruction: Workspace.fill(template, ["cube": palette[cubeColor].name, "plate": palette[plateColor].name]),
+            cubes: [PlacedCube(position: cube, yaw: Workspace.yaw(&random), color: palette[cubeColor])],
+            plate: PlacedMarker(position: plate, color: palette[plateColor]))
+    }
+
+    public func outcome(of setup: EpisodeSetup, in state: SceneState) -> TaskOutcome {
+        Self.placed(setup, state)
+    }
+
+    /// The place predicate, shared with the pick-and-place suite.
+    static func placed(_ setup: EpisodeSetup, _ state: SceneState) -> TaskOutcome {
+        guard let plate = setup.plate else { return TaskOutcome(success: false, progress: 0) }
+        let cube = state.cubes[0]
+        let horizontal = (cube - plate.position).horizontalLength
+        let restingHeight = SceneMJCF.plateThickness + SceneMJCF.cubeSize / 2
+        let over = horizontal < SceneMJCF.plateRadius - 0.01
+        let resting = abs(cube.z - restingHeight) < 0.006
+        let success = over && resting && !state.cubeTouchesJaw
+        let reach = (state.tcp - cube).length
+        let progress = 0.3 * (1 - tanh(10 * reach)) + 0.7 * (1 - tanh(10 * horizontal))
+        return TaskOutcome(success: success, progress: progress)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import SimTrainer
+
+extension PirlRobot {
+    /// `pirl-robot eval-sim`: success rate of a policy in simulation.
+    struct EvalSim: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval-sim",
+            abstract: "Evaluate a policy on a simulated task; print the success rate with its 95 % Wilson interval.")
+
+        @OptionGroup var options: SimTaskOptions
+
+        @Flag(help: "Evaluate the scripted expert (IK + waypoints).")
+        var expert = false
+
+        @Option(help: "Evaluate a flow-policy checkpoint directory (config.json, model.safetensors, norm_stats.json).")
+        var checkpoint: String?
+
+        @Option(help: "Episodes to run.")
+        var episodes = 200
+
+        @Option(help: "Parallel environments.")
+        var envs = 8
+
+        @Option(help: "Worker threads (default: the number of CPU cores).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Actions executed per decision (H_exec).")
+        var actionsPerDecision = 5
+
+        @Flag(help: "Render and preprocess both cameras at every decision, as a learned policy needs (the expert does not).")
+        var render = false
+
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard expert != (checkpoint != nil) else {
+                throw ValidationError("say which policy to evaluate: either --checkpoint DIR or --expert.")
+            }
+            guard episodes > 0, envs > 0, threads > 0, actionsPerDecision > 0 else {
+                throw ValidationError("--episodes, --envs, --threads and --actions-per-decision must be positive.")
+            }
+        }
+
+        func run() throws {
+            let policy: ChunkPolicy
+            var configuration: EnvironmentConfiguration
+            if let checkpoint {
+                let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
+                configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
+                configuration.renderImages = true
+                policy = loaded
+            } else {
+                configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)
+                configuration.renderImages = render
+                policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: actionsPerDecision)
+            }
+            let vector = try VectorEnvironment(configuration: configuration, count: envs, seed: options.seed, threads: threads)
+            let report = try Evaluator(actionsPerDecision: actionsPerDecision).evaluate(policy, on: vector, episodes: episodes)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                let s = report.success
+                print("\(options.task.rawValue): \(expert ? "expert" : "checkpoint") success \(s.successes)/\(s.episodes) = \(String(twoDecimals: 100 * s.rate)) % (95 % Wilson CI \(String(twoDecimals: 100 * s.lower))–\(String(twoDecimals: 100 * s.upper)) %), mean length \(String(twoDecimals: report.meanLength)) steps, \(report.diverged) diverged, \(String(twoDecimals: report.seconds)) s")
+            }
+        }
+    }
+}

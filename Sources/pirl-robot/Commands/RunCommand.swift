@@ -1,0 +1,254 @@
+import ArgumentParser
+import Foundation
+import Policy
+import RobotIO
+import Runtime
+import SimTrainer
+
+/// `pirl-robot run`: the policy in the real-time loop on a real arm, or in a dry run.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a policy on the arm: cameras and joints in, action chunks out, goals to the motors.",
+        discussion: """
+            Everything is checked before anything moves: the checkpoint's cameras and joints against \
+            --camera and --robot, the calibration against the motors' EEPROM. The arm then ramps slowly \
+            from where it stands. Ctrl-C holds the last safe command, then turns torque off.
+            --dry-run reads every sensor and runs the policy and the safety filter, but never enables \
+            torque or writes a goal; each would-be command is logged as one JSON line.
+            """)
+
+    @Option(help: "Robot: so101, so100 or koch.")
+    var robot: String = "so101"
+
+    @Option(help: "Serial port of the arm's bus.")
+    var port: String?
+
+    @Option(help: "The arm's calibration file (LeRobot format, from `pirl-robot calibrate`).")
+    var calibration: String?
+
+    @Flag(help: "Drive the MuJoCo twin instead of a real arm.")
+    var sim = false
+
+    @Option(help: "Simulated task (with --sim): reach, lift, place, push or pick-place.")
+    var task: TaskKind = .place
+
+    @Option(help: "Stop after this many simulated episodes (with --sim).")
+    var episodes: Int?
+
+    @Option(help: "Simulation speed as a multiple of real time (with --sim).")
+    var speed: Double = 1
+
+    @Option(help: "Record every step here: frames, states, actions, timestamps (format of docs/sim-demos.md).")
+    var record: String?
+
+    @Option(help: "Seed of the simulated episodes and of the sampler.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("camera"), help: "NAME=DEVICE for each camera the checkpoint uses (repeatable), e.g. front=/dev/video0.")
+    var cameras: [String] = []
+
+    @Option(help: "Checkpoint directory (config.json, model.safetensors, norm_stats.json).")
+    var checkpoint: String
+
+    @Option(help: "The instruction, e.g. \"put the red cube on the blue plate\" (with --sim: default the episode's).")
+    var prompt: String?
+
+    @Option(help: "Control rate in Hz (default: the checkpoint's).")
+    var hz: Double?
+
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
+    var duration: Double?
+
+    @Flag(help: "Never actuate: read sensors, run the policy and safety filter, log would-be commands.")
+    var dryRun = false
+
+    @Option(help: "Where the dry run writes its JSONL command log.")
+    var dryRunLog: String = "dry-run.jsonl"
+
+    @Option(help: "Sampler override: ode, flow-sde or flow-noise.")
+    var sampler: SamplerMethod?
+
+    @Option(help: "Denoising steps override.")
+    var steps: Int?
+
+    @Option(help: "Largest change of a joint per tick (radians; gripper opening units).")
+    var maxStepRad: Float = 0.05
+
+    @Option(help: "Seconds over which the step limit ramps up at start.")
+    var rampS: Double = 2
+
+    @Option(help: "How overlapping chunks blend: cross-fade, replace or ensemble.")
+    var blending: BlendingChoice = .crossFade
+
+    @Flag(help: "Do not try SCHED_FIFO / mlockall.")
+    var noRealtime = false
+
+    func validate() throws {
+        guard RobotSpec.named(robot) != nil else {
+            throw ValidationError("unknown robot '\(robot)'; known: \(RobotSpec.all.map(\.name).joined(separator: ", "))")
+        }
+        for camera in cameras where camera.split(separator: "=", maxSplits: 1).count != 2 {
+            throw ValidationError("--camera takes NAME=DEVICE, got '\(camera)'")
+        }
+        if let hz, !(hz > 0 && hz <= 1000) { throw ValidationError("--hz must be in (0, 1000], got \(hz)") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard maxStepRad > 0 else { throw ValidationError("--max-step-rad must be positive") }
+        guard rampS >= 0 else { throw ValidationError("--ramp-s must not be negative") }
+        if sim {
+            if port != nil || calibration != nil || !cameras.isEmpty {
+                throw ValidationError("--sim drives the simulated twin: leave out --port, --calibration and --camera")
+            }
+            guard robot == "so101" else { throw ValidationError("the simulated twin is an SO-101 (--robot so101)") }
+            if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+            guard speed > 0, speed <= 100 else { throw ValidationError("--speed must be in (0, 100]") }
+        } else {
+            guard port != nil else { throw ValidationError("give the arm's --port (or --sim for the simulated twin)") }
+            guard calibration != nil else {
+                throw ValidationError("give the arm's --calibration file (make one with `pirl-robot calibrate`)")
+            }
+            guard prompt != nil else { throw ValidationError("give the instruction with --prompt") }
+            if episodes != nil {
+                throw ValidationError("--episodes works with --sim (episodes need a success check); use --duration")
+            }
+        }
+    }
+
+    func run() throws {
+        BLAS.correctKernelSelection()
+        // One BLAS thread: small matrices gain nothing from more, and the control thread needs a core.
+        BLAS.setThreadCount(1)
+        let spec = RobotSpec.named(robot)!
+        let predictor = try ChunkPredictor(checkpoint: checkpoint)
+        let io = predictor.policy.config.io
+        guard io.jointNames == spec.jointNames else {
+            throw RuntimeSetupError.jointMismatch(checkpoint: io.jointNames, robot: spec.jointNames)
+        }
+        if sim {
+            try runSimulated(predictor: predictor)
+            return
+        }
+        let calibrationFile = try Calibration.load(from: calibration!, robot: spec)
+        let feeds = try io.cameras.map { camera -> CameraFeed in
+            guard let device = cameraDevices[camera.name] else {
+                throw RuntimeSetupError.cameraMismatch(checkpoint: io.cameras.map(\.name), given: Array(cameraDevices.keys).sorted())
+            }
+            return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height)
+        }
+        let rig = CameraRig(feeds: feeds)
+        let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: prompt!, method: sampler, steps: steps,
+                                           seed: seed)
+
+        let bus = try RobotBus.open(robot: spec, port: port!)
+        defer { bus.bus.close() }
+        let serial = try SerialRobot(robotBus: bus, calibration: calibrationFile)
+        let backend: any RobotBackend
+        var dry: DryRunRobot?
+        if dryRun {
+            dry = try DryRunRobot(wrapping: serial, logPath: dryRunLog, ticksFor: { serial.ticks(for: $0, into: &$1) })
+            backend = dry!
+        } else {
+            backend = serial
+        }
+        let rate = hz ?? io.controlRateHz
+        var recorder: EpisodeRecorder?
+        if let record {
+            guard let size = io.cameras.first, io.cameras.allSatisfy({ $0.width == size.width && $0.height == size.height })
+            else { throw ValidationError("--record needs every camera of the checkpoint at one size") }
+            recorder = try EpisodeRecorder(directory: URL(fileURLWithPath: record), task: "hardware", fps: rate,
+                                           cameras: io.cameras.map(\.name), imageWidth: size.width,
+                                           imageHeight: size.height, seed: seed)
+        }
+        try runLoop(backend: backend, dry: dry, source: source, rig: rig, hertz: rate,
+                    horizon: io.actionHorizon, executed: io.executedHorizon, recorder: recorder)
+        if let recorder {
+            try recorder.finishRun(instruction: prompt!)
+            print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)")
+        }
+    }
+
+    /// `--sim`: the twin, rendering the checkpoint's camera size, stepped once per tick.
+    func runSimulated(predictor: ChunkPredictor) throws {
+        let io = predictor.policy.config.io
+        guard let size = io.cameras.first else { throw ValidationError("the checkpoint has no cameras") }
+        var environment = EnvironmentConfiguration(task: task)
+        environment.cameraWidth = size.width
+        environment.cameraHeight = size.height
+        environment.imageWidth = size.width
+        environment.imageHeight = size.height
+        try environment.validate()
+        let twin = SimulatedRobot(configuration: environment, seed: seed)
+        if let record {
+            twin.recorder = try EpisodeRecorder(
+                directory: URL(fileURLWithPath: record), task: task.rawValue, fps: environment.controlRate,
+                cameras: ["front", "wrist"], imageWidth: size.width, imageHeight: size.height, seed: seed)
+        }
+        let fixed = prompt
+        let source = try PolicyChunkSource(predictor: predictor, images: twin.cameras,
+                                           promptSource: { fixed ?? twin.cameras.prompt },
+                                           method: sampler, steps: steps, seed: seed)
+        var backend: any RobotBackend = twin
+        var dry: DryRunRobot?
+        if dryRun {
+            dry = try DryRunRobot(wrapping: twin, logPath: dryRunLog)
+            backend = dry!
+        }
+        try runLoop(backend: backend, dry: dry, source: source, rig: nil, hertz: environment.controlRate * speed,
+                    horizon: io.actionHorizon, executed: io.executedHorizon, maxEpisodes: episodes)
+        if let recorder = twin.recorder { print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)") }
+    }
+
+    /// --camera NAME=DEVICE as a dictionary.
+    var cameraDevices: [String: String] {
+        Dictionary(cameras.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts[1])
+        }, uniquingKeysWith: { _, last in last })
+    }
+
+    func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
+                 hertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
+                 recorder: EpisodeRecorder? = nil) throws {
+        let d = backend.jointNames.count
+        var maxStep = [Float](repeating: maxStepRad, count: d)
+        maxStep[d - 1] = min(maxStepRad, 0.05)  // gripper opening units
+        let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * hertz),
+                                  jointNames: backend.jointNames)
+        let options = LoopOptions(hertz: hertz, maxTicks: duration.map { Int($0 * hertz) }, maxEpisodes: maxEpisodes,
+                                  refillThreshold: max(0, horizon - executed), watchdogTicks: max(horizon, Int(hertz / 2)),
+                                  realtime: !noRealtime)
+        let loop = ControlLoop(robot: backend, source: source, safety: safety, blending: blending.value, options: options)
+        if dry != nil || recorder != nil {
+            loop.onCommand = { tick, time, state, command, flags in
+                if let dry {
+                    dry.annotation.tick = tick
+                    dry.annotation.timeSeconds = time
+                    dry.annotation.flags = flags.names
+                }
+                recorder?.append(frames: rig?.latestImages ?? [:], state: state, action: command)
+            }
+        }
+        try rig?.start()
+        defer { rig?.stop() }
+        let title = (sim ? "sim " : "") + (dry == nil ? "run" : "dry run")
+        let report = try LoopRunner.run(loop, title: title, hertz: hertz)
+        print(report.summary)
+        if let dry { print("dry run: \(dry.loggedCommands) would-be commands logged to \(dryRunLog); nothing was written to the motors") }
+    }
+}
+
+/// Blending names on the command line.
+enum BlendingChoice: String, ExpressibleByArgument, CaseIterable {
+    case crossFade = "cross-fade"
+    case replace
+    case ensemble
+
+    var value: ChunkBlending {
+        switch self {
+        case .crossFade: .crossFade
+        case .replace: .replace
+        case .ensemble: .temporalEnsemble(m: 0.1)
+        }
+    }
+}
+

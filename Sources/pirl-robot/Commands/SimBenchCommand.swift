@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import SimTrainer
+
+extension Bench {
+    /// `pirl-robot bench sim`: simulator throughput.
+    struct SimBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sim",
+            abstract: "Simulator throughput: decisions/s for N environments, physics steps/s, ms per rendered frame.")
+
+        @Option(parsing: .upToNextOption, help: "Environment counts to measure.")
+        var envs: [Int] = [1, 8, 32]
+
+        @Option(help: "Worker threads (default: the number of CPU cores).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Actions executed per decision (H_exec).")
+        var actionsPerDecision = 5
+
+        @Option(help: "Camera width and height (pixels).")
+        var size = 64
+
+        @Option(help: "Seconds per measurement.")
+        var seconds = 3.0
+
+        func validate() throws {
+            guard !envs.isEmpty, envs.allSatisfy({ $0 > 0 }), threads > 0, actionsPerDecision > 0, seconds > 0 else {
+                throw ValidationError("--envs, --threads, --actions-per-decision and --seconds must be positive.")
+            }
+        }
+
+        func run() throws {
+            print("bench sim: \(threads) threads, H_exec \(actionsPerDecision) at 30 Hz, physics 500 Hz, two \(size)x\(size) cameras, task pick-place")
+            var configuration = EnvironmentConfiguration(task: .pickPlace)
+            configuration.cameraWidth = size
+            configuration.cameraHeight = size
+            configuration.imageWidth = size
+            configuration.imageHeight = size
+            for count in envs {
+                for render in [true, false] {
+                    configuration.renderImages = render
+                    let result = try SimBenchmark.decisionsPerSecond(
+                        configuration: configuration, count: count, threads: threads,
+                        actionsPerDecision: actionsPerDecision, seconds: seconds)
+                    print("  N=\(count) \(render ? "rendering" : "no rendering"): \(String(twoDecimals: result.perSecond)) decisions/s (\(result.decisions) decisions)")
+                }
+            }
+            let physics = try SimBenchmark.physicsStepsPerSecond(seconds: seconds)
+            print("  physics only, one thread: \(Int(physics)) mj_step/s")
+            let frame = try SimBenchmark.millisecondsPerFrame(width: size, height: size, frames: 1000)
+            print("  render \(size)x\(size): \(String(twoDecimals: frame)) ms per frame")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import SimTrainer
+
+extension PirlRobot {
+    /// `pirl-robot sim …`: the MuJoCo digital twin.
+    struct Sim: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The MuJoCo digital twin of the SO-101: snapshots and scripted demonstrations.",
+            subcommands: [Snapshot.self, Demos.self])
+    }
+}
+
+/// Options shared by the simulation commands.
+struct SimTaskOptions: ParsableArguments {
+    @Option(help: "Task: \(TaskKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var task: TaskKind = .lift
+
+    @Option(help: "Pick-and-place suite split: train or heldout.")
+    var split: SuiteSplit = .inDistribution
+
+    @Option(help: "Run seed; the same seed gives the same episodes.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Turn domain randomization off (object poses are still sampled).")
+    var noRandomization = false
+
+    /// The environment configuration these options describe.
+    func configuration(cameraWidth: Int, cameraHeight: Int) -> EnvironmentConfiguration {
+        var configuration = EnvironmentConfiguration(task: task)
+        configuration.split = split
+        configuration.cameraWidth = cameraWidth
+        configuration.cameraHeight = cameraHeight
+        configuration.imageWidth = cameraWidth
+        configuration.imageHeight = cameraHeight
+        if noRandomization { configuration.randomization = .none }
+        return configuration
+    }
+}
+
+extension TaskKind: ExpressibleByArgument {}
+extension SuiteSplit: ExpressibleByArgument {}

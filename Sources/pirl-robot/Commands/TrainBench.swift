@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Policy
+import SimTrainer
+import Training
+
+extension Bench {
+    /// `bench train`: one PPO iteration split into rollout and update, in the MuJoCo twin.
+    struct TrainBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "train",
+            abstract: "Time PPO iterations: rollout vs update seconds, decisions/s, update samples/s.",
+            discussion: "The policy is randomly initialized (SFT weights do not change the cost); actions are normalized around the twin's home pose.")
+
+        @Option(help: "Training config whose environment, policy and rl sections are timed.")
+        var config: String = "configs/place.yaml"
+
+        @Option(help: "Timed iterations (after one warm-up iteration).")
+        var iterations: Int = 3
+
+        @Option(help: "Override rl.method (flow-noise or flow-sde).")
+        var method: String?
+
+        func validate() throws {
+            if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+            if let method, SamplerMethod(rawValue: method) == nil || method == "ode" {
+                throw ValidationError("--method must be flow-noise or flow-sde")
+            }
+        }
+
+        func run() throws {
+            let core = BLAS.correctKernelSelection()
+            var settings = try TrainingConfig(contentsOf: config)
+            if let method { settings.rl.method = SamplerMethod(rawValue: method)! }
+            settings.rl.criticWarmupIterations = 0
+            let policy = try FlowPolicy(config: settings.policyConfig())
+            policy.initialize(seed: 0)
+            let home = SimEnvironment.homePose.map(Float.init)
+            let stats = NormStats(mean: home, std: [Float](repeating: 0.2, count: home.count),
+                                  q01: home.map { $0 - 0.4 }, q99: home.map { $0 + 0.4 })
+            let environment = try SimTrainingBackend(cameras: settings.policy.cameras)
+                .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
+            let trainer = RLTrainer(policy: policy, normStats: NormStatsFile(normStats: ["state": stats, "actions": stats]),
+                                    environment: environment, settings: settings.rl, seed: 0)
+            let e = settings.environment, r = settings.rl
+            print("bench train: \(config), task \(e.task), \(e.envs) envs on \(e.threads) threads, \(r.method.rawValue), K = \(settings.policy.denoisingSteps), H = \(settings.policy.horizon), H_exec = \(settings.policy.executedHorizon), T = \(r.rolloutLength), \(r.epochs) epochs × minibatch \(r.minibatchSize); \(policy.parameters.count) parameters; OpenBLAS \(core)")
+            _ = try trainer.iterate(1)
+            var rollout = 0.0, update = 0.0, steps = 0
+            for i in 0..<iterations {
+                let before = trainer.environmentSteps
+                let m = try trainer.iterate(i + 2)
+                rollout += m.rolloutSeconds; update += m.updateSeconds; steps += trainer.environmentSteps - before
+            }
+            let n = Double(iterations), decisions = Double(r.rolloutLength * e.envs)
+            print(String(format: "iteration %.2f s = rollout %.2f s + update %.2f s (mean of %d)", (rollout + update) / n, rollout / n, update / n, iterations))
+            print(String(format: "rollout: %.1f decisions/s (%.0f control steps/s); update: %.1f samples/s (%d decisions × %d epochs)",
+                         decisions * n / rollout, Double(steps) / rollout, decisions * Double(r.epochs) * n / update, Int(decisions), r.epochs))
+        }
+    }
+}

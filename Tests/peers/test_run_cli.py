@@ -1,0 +1,152 @@
+"""`pirl-robot run` as a user types it: refusals before anything moves, a dry run, the simulated twin."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("PIRL_ROBOT", str(REPO_ROOT / ".build/debug/pirl-robot"))
+CALIBRATION = str(REPO_ROOT / "calibration/so101_example.json")
+
+
+def pirl(*args, check=True, timeout=120):
+    result = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"pirl-robot {' '.join(args)} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("ckpt")
+    config = directory / "config.json"
+    config.write_text(json.dumps({"io": {"cameras": [{"name": "front"}, {"name": "wrist"}]}}))
+    pirl("policy", "init", "--config", str(config), "--out", str(directory / "policy"))
+    return str(directory / "policy")
+
+
+def fake_cameras(tmp_path):
+    for name in ("front", "wrist"):
+        (tmp_path / name).write_text("PIRL-FAKE-V4L2 1\nformats=MJPG,YUYV\nsizes=640x480\nfps=30\n")
+    return [f"front={tmp_path / 'front'}", f"wrist={tmp_path / 'wrist'}"]
+
+
+def test_hardware_run_needs_port_and_calibration(checkpoint):
+    result = pirl("run", "--checkpoint", checkpoint, "--prompt", "reach", check=False)
+    assert result.returncode != 0
+    assert "give the arm's --port (or --sim for the simulated twin)" in result.stderr
+    result = pirl("run", "--port", "/dev/null", "--checkpoint", checkpoint, "--prompt", "reach", check=False)
+    assert "give the arm's --calibration file" in result.stderr
+
+
+def test_missing_camera_is_refused_before_the_bus_is_opened(checkpoint, tmp_path):
+    cams = fake_cameras(tmp_path)
+    result = pirl("run", "--port", "/dev/ttyUSB-missing", "--calibration", CALIBRATION, "--camera", cams[0],
+                  "--checkpoint", checkpoint, "--prompt", "reach", check=False)
+    assert result.returncode != 0
+    assert "the checkpoint expects cameras front, wrist but got front" in result.stderr
+
+
+def test_calibration_of_another_arm_is_refused(checkpoint, tmp_path, virtual_bus):
+    bus = virtual_bus("so101")
+    cams = fake_cameras(tmp_path)
+    result = pirl("run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0], "--camera", cams[1],
+                  "--checkpoint", checkpoint, "--prompt", "reach", "--dry-run", "--dry-run-log",
+                  str(tmp_path / "dry.jsonl"), "--duration", "1", check=False)
+    assert result.returncode != 0
+    assert "the calibration file does not match the motors" in result.stderr
+
+
+def test_sim_flags_exclude_hardware_flags(checkpoint):
+    result = pirl("run", "--sim", "--port", "/dev/ttyUSB0", "--checkpoint", checkpoint, check=False)
+    assert "--sim drives the simulated twin: leave out --port, --calibration and --camera" in result.stderr
+
+
+def test_sim_run_finishes_an_episode_and_records_it(checkpoint, tmp_path):
+    record = tmp_path / "rec"
+    result = pirl("run", "--sim", "--task", "reach", "--checkpoint", checkpoint, "--episodes", "1", "--speed", "10",
+                  "--record", str(record), "--no-realtime", timeout=600)
+    assert "episodes 1, success" in result.stdout
+    assert "stopped: 1 episode done" in result.stdout
+    episode = record / "episode_000000"
+    info = json.loads((episode / "episode.json").read_text())
+    assert info["task"] == "reach" and info["length"] > 0
+    import numpy as np
+    assert np.load(episode / "state.npy").shape == (info["length"], 6)
+    assert np.load(episode / "front.npy").shape == (info["length"], 64, 64, 3)
+    assert np.all(np.diff(np.load(episode / "time.npy")) > 0)
+
+
+def calibrated_arm(bus):
+    """Make the virtual arm look like one calibrated with calibration/so101_example.json, resting mid-range."""
+    calibration = json.loads(Path(CALIBRATION).read_text())
+    for joint in calibration.values():
+        pirl("motors", "write", "--robot", "so101", "--port", bus.path, str(joint["id"]), "Homing_Offset",
+             str(joint["homing_offset"]))
+    pirl("motors", "torque", "on", "--robot", "so101", "--port", bus.path)
+    for joint in calibration.values():
+        middle = (joint["range_min"] + joint["range_max"]) // 2
+        pirl("motors", "write", "--robot", "so101", "--port", bus.path, str(joint["id"]), "Goal_Position", str(middle))
+    import time
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        rows = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--json").stdout)
+        targets = [(j["range_min"] + j["range_max"]) // 2 for j in calibration.values()]
+        if all(abs(r["value"] - t) <= 3 for r, t in zip(rows, targets)):
+            break
+        time.sleep(0.1)
+    pirl("motors", "torque", "off", "--robot", "so101", "--port", bus.path)
+
+
+def test_live_run_stops_on_sigint_with_torque_off_and_records(checkpoint, tmp_path, virtual_bus):
+    import signal
+    import time
+    bus = virtual_bus("so101")
+    calibrated_arm(bus)
+    cams = fake_cameras(tmp_path)
+    record = tmp_path / "rec"
+    run = subprocess.Popen([BINARY, "run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0],
+                            "--camera", cams[1], "--checkpoint", checkpoint, "--prompt", "reach the target",
+                            "--record", str(record), "--no-realtime"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=30)
+    assert run.returncode == 0, err
+    assert "stopping — holding, then torque off" in err
+    assert "stopped: stop requested" in out
+    assert "inference ms: p50" in out and "chunk age at use ms" in out
+    torque = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register", "Torque_Enable",
+                             "--json").stdout)
+    assert [row["value"] for row in torque] == [0] * 6
+    import numpy as np
+    episode = record / "episode_000000"
+    info = json.loads((episode / "episode.json").read_text())
+    assert info["instruction"] == "reach the target" and info["length"] > 30
+    assert np.load(episode / "front.npy").shape == (info["length"], 64, 64, 3)
+    actions = np.load(episode / "action.npy")
+    assert actions.shape == (info["length"], 6) and np.all(np.isfinite(actions))
+
+
+def test_dry_run_writes_no_packet_and_logs_every_tick(checkpoint, tmp_path, virtual_bus):
+    bus = virtual_bus("so101")
+    calibrated_arm(bus)
+    cams = fake_cameras(tmp_path)
+    log = tmp_path / "dry.jsonl"
+    goals_before = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register",
+                                   "Goal_Position", "--json").stdout)
+    result = pirl("run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0], "--camera", cams[1],
+                  "--checkpoint", checkpoint, "--prompt", "reach", "--dry-run", "--dry-run-log", str(log),
+                  "--duration", "2", "--no-realtime")
+    assert "nothing was written to the motors" in result.stdout
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(lines) >= 55
+    assert all(len(line["target"]) == 6 and len(line["ticks"]) == 6 for line in lines)
+    goals_after = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register",
+                                  "Goal_Position", "--json").stdout)
+    assert goals_after == goals_before
+    torque = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register", "Torque_Enable",
+                             "--json").stdout)
+    assert [row["value"] for row in torque] == [0] * 6
