@@ -30,6 +30,8 @@ bench: deps
 	.build/release/pirl-robot bench camera
 	.build/release/pirl-robot bench policy
 	.build/release/pirl-robot bench sim
+	.build/release/pirl-robot bench train --config configs/place.yaml
+	.build/release/pirl-robot bench train --config configs/place.yaml --method flow-sde
 	./scripts/fake-camera.sh /tmp/pirl-bench-cams
 	.build/release/pirl-robot bench loop --camera front=/tmp/pirl-bench-cams/front --camera wrist=/tmp/pirl-bench-cams/wrist --seconds 60
 
