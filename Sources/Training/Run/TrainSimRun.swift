@@ -148,11 +148,12 @@ public final class TrainSimRun {
         }
         report("rl: \(config.rl.algorithm.rawValue) with \(config.rl.method.rawValue), \(config.environment.envs) envs × \(config.rl.rolloutLength) decisions, \(total) iterations")
         var spent = 0.0
-        for iteration in (state.rlIterations + 1)...total {
+        let first = state.rlIterations + 1
+        for iteration in first...total {
             let metrics = try trainer.iterate(iteration)
             try log.log(metrics)
             spent += metrics.rolloutSeconds + metrics.updateSeconds
-            let perIteration = spent / Double(iteration - state.rlIterations)
+            let perIteration = spent / Double(iteration - first + 1)
             state.rlIterations = iteration
             state.environmentSteps = trainer.environmentSteps
             state.optimizerSteps = trainer.optimizer.stepCount
