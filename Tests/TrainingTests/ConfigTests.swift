@@ -55,6 +55,7 @@ struct ConfigTests {
         ("environment: {envs: 0}", "environment.envs"),
         ("sft: {learningRate: -1}", "sft.learningRate"),
         ("eval: {episodes: 0}", "eval.episodes"),
+        ("eval: {split: test}", "eval.split"),
         ("output: {checkpointEvery: 0}", "output.checkpointEvery"),
     ])
     func badValueIsNamed(yaml: String, field: String) {

@@ -111,5 +111,8 @@ extension EvalSettings {
         guard episodes >= 1 else { throw bad("eval.episodes", episodes, "at least 1") }
         guard periodicEpisodes >= 0 else { throw bad("eval.periodicEpisodes", periodicEpisodes, "at least 0 (0 turns periodic evaluation off)") }
         guard everyIterations >= 1 else { throw bad("eval.everyIterations", everyIterations, "at least 1") }
+        if let split, !EnvironmentSettings.splits.contains(split) {
+            throw bad("eval.split", split, "one of \(EnvironmentSettings.splits.joined(separator: ", "))")
+        }
     }
 }

@@ -168,6 +168,10 @@ public struct EvalSettings: Codable, Sendable, Equatable {
     public var method = SamplerMethod.ode
     /// Seed offset of evaluation episodes, so they differ from training episodes.
     public var seedOffset: UInt64 = 1_000_003
+    /// Suite split of the final evaluation (`heldout`: unseen combinations); `nil` uses
+    /// `environment.split`. Periodic evaluations, which pick the best checkpoint, always use
+    /// the training split, so the held-out episodes never steer training.
+    public var split: String?
 
     /// Default settings.
     public init() {}
@@ -293,6 +297,7 @@ extension EvalSettings {
         everyIterations = try c.value(.everyIterations, or: everyIterations)
         method = try c.value(.method, or: method)
         seedOffset = try c.value(.seedOffset, or: seedOffset)
+        split = try c.decodeIfPresent(String.self, forKey: .split)
     }
 }
 

@@ -182,15 +182,18 @@ public final class TrainSimRun {
 
     /// Success rate of `policy` over `episodes` evaluation episodes (environment seeds apart from training's).
     func evaluate(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int, tag: String, at steps: Int) throws -> Double {
-        let summary = try evaluationSummary(policy, normStats: normStats, episodes: episodes)
+        let summary = try evaluationSummary(policy, normStats: normStats, episodes: episodes, split: nil)
         let (lo, hi) = summary.wilson95
         report("eval \(tag): success \(summary.successes)/\(summary.episodes) = \(ProgressLine.fixed(summary.rate, 3)) (95 % CI \(ProgressLine.fixed(lo, 3))–\(ProgressLine.fixed(hi, 3))), \(ProgressLine.fixed(summary.seconds, 1)) s")
         try log.logEvaluation(tag: tag, success: summary.rate, environmentSteps: steps)
         return summary.rate
     }
 
-    func evaluationSummary(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int) throws -> EvaluationSummary {
-        let environment = try backend.makeEnvironment(config.environment, count: min(config.environment.envs, episodes),
+    /// Evaluates on the training split, or on `split` when given.
+    func evaluationSummary(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int, split: String?) throws -> EvaluationSummary {
+        var settings = config.environment
+        settings.split = split ?? settings.split
+        let environment = try backend.makeEnvironment(settings, count: min(settings.envs, episodes),
                                                       seed: config.seed &+ config.eval.seedOffset)
         return try PolicyEvaluator(policy: policy, normStats: normStats)
             .evaluate(in: environment, episodes: episodes, method: config.eval.method, seed: RunSeeds.seed(config.seed, .evaluation))
@@ -200,7 +203,7 @@ public final class TrainSimRun {
         guard state.finalEvaluation == nil else { return }
         let name = checkpoints.exists("best") ? "best" : (checkpoints.exists("rl-latest") ? "rl-latest" : "sft")
         let (policy, normStats) = try checkpoints.load(name)
-        let summary = try evaluationSummary(policy, normStats: normStats, episodes: config.eval.episodes)
+        let summary = try evaluationSummary(policy, normStats: normStats, episodes: config.eval.episodes, split: config.eval.split)
         let (lo, hi) = summary.wilson95
         report("eval final (\(name)): success \(summary.successes)/\(summary.episodes) = \(ProgressLine.fixed(summary.rate, 3)) (95 % CI \(ProgressLine.fixed(lo, 3))–\(ProgressLine.fixed(hi, 3)))")
         try log.logEvaluation(tag: "final", success: summary.rate, environmentSteps: state.environmentSteps)
@@ -210,13 +213,15 @@ public final class TrainSimRun {
         state.evalSeconds += summary.seconds
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(FinalReport(checkpoint: name, evaluation: summary, sftSuccess: state.sftSuccess, lower95: lo, upper95: hi))
+        try encoder.encode(FinalReport(checkpoint: name, split: config.eval.split ?? config.environment.split, evaluation: summary,
+                                       sftSuccess: state.sftSuccess, lower95: lo, upper95: hi))
             .write(to: URL(fileURLWithPath: directory + "/eval.json"), options: .atomic)
         try state.save(to: directory)
     }
 
     private struct FinalReport: Encodable {
         var checkpoint: String
+        var split: String
         var evaluation: EvaluationSummary
         var sftSuccess: Double?
         var lower95: Double, upper95: Double
