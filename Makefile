@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 BIN = .build/debug/pirl-robot
 
-.PHONY: deps build demo test swift-test peer-test bench clean
+.PHONY: deps build demo demo-bus test swift-test peer-test bench clean
 
 deps:
 	./scripts/install-deps.sh
@@ -14,6 +14,10 @@ build: deps
 
 demo: build
 	./scripts/demo.sh $(BIN)
+
+# The servo-bus walk-through: a virtual SO-101 driven through scan, torque, move, read back.
+demo-bus: build
+	./scripts/demo-bus.sh $(BIN)
 
 swift-test: deps
 	$(SWIFT) build --build-tests
