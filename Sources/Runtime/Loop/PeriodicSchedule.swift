@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import RobotIO
 
 /// Absolute deadlines on CLOCK_MONOTONIC for a fixed-rate loop: tick n is due at
 /// `start + n · period`, so sleeping never accumulates drift. After an overrun
@@ -50,11 +51,7 @@ public struct PeriodicSchedule: Sendable {
         return (tick, woke > due ? woke - due : 0)
     }
 
-    /// CLOCK_MONOTONIC now, in nanoseconds.
+    /// CLOCK_MONOTONIC now, in nanoseconds (RobotIO's clock, so bus deadlines and ticks agree).
     @inline(__always)
-    public static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    public static func now() -> UInt64 { MonotonicClock.nanoseconds() }
 }
