@@ -32,7 +32,10 @@ public final class ControlLoop: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let currentTick = Atomic<Int64>(-1)
     private let inferenceDone = Atomic<Bool>(false)
-    private let refillSignal = Mutex<Bool>(false)
+    /// Wakes the inference thread; guards `refillRequested` and `inferenceExited`.
+    private let refill = NSCondition()
+    private var refillRequested = true  // the first chunk is asked for at once
+    private var inferenceExited = false
     private var inferenceHistogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private let inferenceCounters = Mutex<(chunks: Int, failures: Int, lastError: String?)>((0, 0, nil))
     private let progressSlot = Mutex(LoopProgress())
@@ -172,7 +175,9 @@ public final class ControlLoop: @unchecked Sendable {
         inferenceDone.store(true, ordering: .relaxed)
         wakeInference()
         if let problem = robot.deactivate() { reason += "; " + problem }
-        while !inferenceFinished.load(ordering: .acquiring) { usleep(1_000) }
+        refill.lock()
+        while !inferenceExited { refill.wait() }
+        refill.unlock()
 
         report.stopReason = reason
         report.overruns = schedule.overruns
@@ -189,29 +194,31 @@ public final class ControlLoop: @unchecked Sendable {
         return report
     }
 
-    private let inferenceFinished = Atomic<Bool>(false)
-
+    /// Asks the inference thread for a chunk (cheap: a lock and a signal, no allocation).
     private func wakeInference() {
-        refillSignal.withLock { $0 = true }
+        refill.lock()
+        refillRequested = true
+        refill.signal()
+        refill.unlock()
     }
 
     /// The inference thread: wait for a refill request, snapshot the newest state,
     /// run the source, push the chunk tagged with the snapshot's tick.
     private func inferenceLoop() {
-        defer { inferenceFinished.store(true, ordering: .releasing) }
+        defer {
+            refill.lock()
+            inferenceExited = true
+            refill.broadcast()
+            refill.unlock()
+        }
         let d = robot.jointNames.count
-        var first = true
-        while !inferenceDone.load(ordering: .relaxed) {
-            let requested = refillSignal.withLock { flag -> Bool in
-                let was = flag
-                flag = false
-                return was
-            }
-            guard requested || first else {
-                usleep(500)
-                continue
-            }
-            first = false
+        while true {
+            // Sleep until the control thread asks for a chunk (or the run ends) — no polling.
+            refill.lock()
+            while !refillRequested && !inferenceDone.load(ordering: .relaxed) { refill.wait() }
+            refillRequested = false
+            refill.unlock()
+            if inferenceDone.load(ordering: .relaxed) { break }
             guard let snapshot = stateSlot.latest else { continue }
             let started = PeriodicSchedule.now()
             do {

@@ -125,9 +125,11 @@ public final class SimulatedCameras: ImageSource, Sendable {
         let (frames, _, timestamp) = slot.withLock { $0 }
         guard !frames.isEmpty else { throw RuntimeSetupError.simulationNotStarted }
         var images: [String: RGBFrame] = [:]
-        for (name, pixels) in frames { images[name] = RGBFrame(width: width, height: height, rgb: pixels) }
-        // Checkpoints made with the policy's default camera names call the front camera "base".
-        images["base"] = images["front"]
+        // Every name a checkpoint may use, mapped to the twin camera it means (the one mapping eval-sim uses).
+        for name in cameraNames {
+            guard let twin = CheckpointPolicy.twinCamera(for: name), let pixels = frames[twin] else { continue }
+            images[name] = RGBFrame(width: width, height: height, rgb: pixels)
+        }
         return (images, timestamp)
     }
 }
