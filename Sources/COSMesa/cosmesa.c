@@ -30,6 +30,10 @@ int pirl_osmesa_make_current(pirl_osmesa *context) {
                              context->width, context->height) ? 1 : 0;
 }
 
+void pirl_osmesa_release_current(void) {
+    OSMesaMakeCurrent(NULL, NULL, 0, 0, 0);
+}
+
 void pirl_osmesa_destroy(pirl_osmesa *context) {
     if (context == NULL) return;
     OSMesaDestroyContext(context->context);

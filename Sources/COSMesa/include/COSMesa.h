@@ -17,6 +17,11 @@ pirl_osmesa *pirl_osmesa_create(int width, int height);
 /// OSMesaMakeCurrent() on the calling thread. Returns 1 on success.
 int pirl_osmesa_make_current(pirl_osmesa *context);
 
+/// OSMesaMakeCurrent(NULL, …): the calling thread keeps no current context. Called
+/// after every use, so a context destroyed later (perhaps from another thread) is
+/// never left current on a thread that would touch it on its next make-current.
+void pirl_osmesa_release_current(void);
+
 /// OSMesaDestroyContext() and frees the buffer.
 void pirl_osmesa_destroy(pirl_osmesa *context);
 #endif

@@ -58,11 +58,13 @@ public final class OffscreenRenderer {
             flags[Int(mjRND_SHADOW.rawValue)] = shadows ? 1 : 0
             flags[Int(mjRND_REFLECTION.rawValue)] = shadows ? 1 : 0
         }
+        pirl_osmesa_release_current()
     }
 
     deinit {
         if pirl_osmesa_make_current(osmesa) == 1 {
             mjr_freeContext(context)
+            pirl_osmesa_release_current()
         }
         mjv_freeScene(scene)
         context.deallocate()
@@ -84,6 +86,7 @@ public final class OffscreenRenderer {
         }
         precondition(pixels.count >= width * height * 3, "render buffer holds \(pixels.count) bytes, needs \(width * height * 3)")
         guard pirl_osmesa_make_current(osmesa) == 1 else { throw .renderContextFailed("OSMesaMakeCurrent failed") }
+        defer { pirl_osmesa_release_current() }
         camera.fixedcamid = Int32(cameraID)
         mjv_updateScene(data.model.pointer, data.pointer, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
         let viewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height))
