@@ -20,6 +20,8 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
     case jointMismatch(checkpoint: [String], robot: [String])
     /// The simulated robot was used before `configure()`.
     case simulationNotStarted
+    /// The checkpoint reads simulator object features, which a real robot does not have.
+    case needsObjectState(features: Int)
     /// A chunk source returned the wrong number of values.
     case chunkShape(expected: Int, found: Int)
 
@@ -39,6 +41,9 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
         case let .jointMismatch(checkpoint, robot):
             "the checkpoint controls joints \(checkpoint.joined(separator: ", ")) but the robot has "
                 + "\(robot.joined(separator: ", ")): use a checkpoint trained for this robot."
+        case .needsObjectState(let features):
+            "the checkpoint reads \(features) object features (cube pose, goal position) that only the simulator knows: "
+                + "run it with --sim, or use a checkpoint trained on camera images for a real arm."
         case .simulationNotStarted:
             "the simulated robot was read before it was configured"
         case let .chunkShape(expected, found):

@@ -43,8 +43,12 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var cameras: [Camera] = [Camera(name: "base"), Camera(name: "wrist")]
         /// Joint names in the robot spec's order; their count is the number of real action dims.
         public var jointNames: [String] = ["shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper"]
-        /// Length of the state vector.
+        /// Length of the state vector: the joints, then `objectStateDim` object features.
         public var stateDim: Int = 6
+        /// Trailing state entries that describe the scene's objects (SimTrainer's
+        /// `ObjectState` layout: task cube position and yaw, goal position). Only a
+        /// simulator knows them, so a policy with `objectStateDim > 0` runs in `--sim` only.
+        public var objectStateDim: Int = 0
         /// Action dims the model produces (≥ the joint count; extra dims are padding).
         public var actionDim: Int = 6
         /// H: actions per chunk.
@@ -159,6 +163,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
             try check(h >= 1 && w >= 1, "io.cameras[\(i)]", "\(c.width)x\(c.height)", "too small for the CNN")
         }
         try check(io.stateDim >= 1 && io.stateDim <= 4096, "io.stateDim", io.stateDim, "in 1...4096")
+        try check(io.objectStateDim >= 0 && io.objectStateDim < io.stateDim, "io.objectStateDim", io.objectStateDim, "in 0..<stateDim (\(io.stateDim))")
         try check(io.actionDim >= 1 && io.actionDim <= 4096, "io.actionDim", io.actionDim, "in 1...4096")
         try check(!io.jointNames.isEmpty && io.jointNames.count <= io.actionDim, "io.jointNames", io.jointNames.count, "1...actionDim (\(io.actionDim)) names")
         try check(io.actionHorizon >= 1 && io.actionHorizon <= 1024, "io.actionHorizon", io.actionHorizon, "in 1...1024")
@@ -254,6 +259,7 @@ extension PolicyConfig.IOSpec {
         cameras = try c.value(.cameras, or: cameras)
         jointNames = try c.value(.jointNames, or: jointNames)
         stateDim = try c.value(.stateDim, or: stateDim)
+        objectStateDim = try c.value(.objectStateDim, or: objectStateDim)
         actionDim = try c.value(.actionDim, or: actionDim)
         actionHorizon = try c.value(.actionHorizon, or: actionHorizon)
         executedHorizon = try c.value(.executedHorizon, or: executedHorizon)

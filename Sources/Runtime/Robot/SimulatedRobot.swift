@@ -93,7 +93,7 @@ public final class SimulatedRobot: RobotBackend {
         guard let environment else { return }
         let next = try environment.observe(using: renderer)
         observation = next
-        cameras.publish(next.frames, prompt: next.prompt)
+        cameras.publish(next.frames, prompt: next.prompt, objectState: next.objectState)
     }
 }
 
@@ -104,6 +104,7 @@ public final class SimulatedCameras: ImageSource, Sendable {
     public let width: Int
     public let height: Int
     private let slot = Mutex<(frames: [String: [UInt8]], prompt: String, timestamp: UInt64)>(([:], "", 0))
+    private let objects = Mutex<[Float]>([])
 
     /// Cameras rendering `width × height` frames.
     public init(width: Int, height: Int) {
@@ -113,10 +114,14 @@ public final class SimulatedCameras: ImageSource, Sendable {
 
     public var cameraNames: [String] { ["front", "wrist", "base"] }
 
-    func publish(_ frames: [String: [UInt8]], prompt: String) {
+    func publish(_ frames: [String: [UInt8]], prompt: String, objectState: [Float]) {
         let now = PeriodicSchedule.now()
         slot.withLock { $0 = (frames, prompt, now) }
+        objects.withLock { $0 = objectState }
     }
+
+    /// The ``SimTrainer/ObjectState`` features of the newest render, for state-based checkpoints.
+    public var objectState: [Float] { objects.withLock { $0 } }
 
     /// The instruction of the episode being rendered.
     public var prompt: String { slot.withLock { $0.prompt } }

@@ -56,6 +56,8 @@ public struct DemoEpisode: Sendable {
     public var frames: [String: [UInt8]] = [:]
     /// T × 6 joint states (joint units).
     public var states: [Float] = []
+    /// T × ``ObjectState/count`` object features.
+    public var objectStates: [Float] = []
     /// T × 6 actions (joint units).
     public var actions: [Float] = []
     /// T rewards.
@@ -70,13 +72,15 @@ public struct DemoEpisode: Sendable {
     public mutating func append(_ observation: SimObservation, action: [Float], reward: Double) {
         for (name, pixels) in observation.frames { frames[name, default: []].append(contentsOf: pixels) }
         states.append(contentsOf: observation.state)
+        objectStates.append(contentsOf: observation.objectState)
         actions.append(contentsOf: action)
         rewards.append(Float(reward))
         length += 1
     }
 
     /// Writes `DIR/front.npy`, `wrist.npy` (uint8, T×H×W×3), `state.npy`,
-    /// `action.npy` (float32, T×6), `reward.npy` (float32, T) and `episode.json`.
+    /// `object_state.npy` (float32, T×``ObjectState/count``), `action.npy` (float32, T×6),
+    /// `reward.npy` (float32, T) and `episode.json`.
     public func write(to directory: URL, info: DemoEpisodeInfo) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let joints = info.jointNames.count
@@ -86,6 +90,7 @@ public struct DemoEpisode: Sendable {
                 .write(to: directory.appendingPathComponent("\(name).npy"))
         }
         try NPYFile.encode(states, shape: [length, joints]).write(to: directory.appendingPathComponent("state.npy"))
+        try NPYFile.encode(objectStates, shape: [length, ObjectState.count]).write(to: directory.appendingPathComponent("object_state.npy"))
         try NPYFile.encode(actions, shape: [length, joints]).write(to: directory.appendingPathComponent("action.npy"))
         try NPYFile.encode(rewards, shape: [length]).write(to: directory.appendingPathComponent("reward.npy"))
         let encoder = JSONEncoder()

@@ -32,20 +32,23 @@ public struct DemoRecorder {
     public var seed: UInt64
     /// Parallel environments and worker threads.
     public var environments: Int, threads: Int
+    /// Render and write the camera images; off for state-based training, which reads none.
+    public var images: Bool
 
     /// A recorder for `configuration`.
-    public init(configuration: EnvironmentConfiguration, seed: UInt64, environments: Int, threads: Int) {
+    public init(configuration: EnvironmentConfiguration, seed: UInt64, environments: Int, threads: Int, images: Bool = true) {
         self.configuration = configuration
         self.seed = seed
         self.environments = environments
         self.threads = threads
+        self.images = images
     }
 
     /// Records `episodes` episodes into `directory`; `progress` is called after each written episode.
     public func record(episodes: Int, to directory: URL, progress: (Int, Bool) -> Void = { _, _ in }) throws -> DemoDatasetInfo {
         precondition(episodes > 0, "record at least one episode")
         var configuration = self.configuration
-        configuration.renderImages = true
+        configuration.renderImages = images
         let n = min(environments, episodes)
         let vector = try VectorEnvironment(configuration: configuration, count: n, seed: seed, threads: threads)
         let expert = try ExpertPolicy(environments: n, seed: seed, chunkLength: 1)
@@ -69,7 +72,7 @@ public struct DemoRecorder {
                 let info = DemoEpisodeInfo(
                     task: configuration.task.rawValue, instruction: observations[i].prompt,
                     success: summary.success, length: buffers[i].length, fps: configuration.controlRate,
-                    jointNames: RobotSpec.so101.jointNames, cameras: ["front", "wrist"],
+                    jointNames: RobotSpec.so101.jointNames, cameras: images ? ["front", "wrist"] : [],
                     imageWidth: configuration.cameraWidth, imageHeight: configuration.cameraHeight,
                     seed: seed, environment: i, environmentEpisode: summary.episode,
                     setup: observations[i].privileged.setup)

@@ -211,10 +211,12 @@ public final class SimEnvironment {
             images = ["front": frontTensor, "wrist": wristTensor]
             frames = ["front": frontPixels, "wrist": wristPixels]
         }
+        let scene = SceneState(data: data, layout: layout)
         return SimObservation(
             images: images, frames: frames, cameraWidth: configuration.cameraWidth, cameraHeight: configuration.cameraHeight,
-            state: state, prompt: setup.instruction, timestamp: data.time, episodeStep: episodeStep, episodeIndex: episodeIndex,
-            privileged: PrivilegedState(task: configuration.task, environment: index, setup: setup, scene: SceneState(data: data, layout: layout), joints: joints))
+            state: state, objectState: ObjectState.features(setup: setup, scene: scene), prompt: setup.instruction,
+            timestamp: data.time, episodeStep: episodeStep, episodeIndex: episodeIndex,
+            privileged: PrivilegedState(task: configuration.task, environment: index, setup: setup, scene: scene, joints: joints))
     }
 
     private func addNoise(_ pixels: inout [UInt8], amplitude: Int) {

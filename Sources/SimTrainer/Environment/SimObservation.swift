@@ -10,6 +10,8 @@ public struct SimObservation: Sendable {
     public var cameraWidth: Int, cameraHeight: Int
     /// Joint positions in joint units (radians; gripper opening 0…1), RobotSpec.so101 order, with observation noise.
     public var state: [Float]
+    /// The task objects (``ObjectState`` layout), for state-based policies.
+    public var objectState: [Float]
     /// The instruction.
     public var prompt: String
     /// Simulated time since the episode began (s).

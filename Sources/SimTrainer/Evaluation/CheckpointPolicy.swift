@@ -2,7 +2,8 @@ import Policy
 
 /// A flow-policy checkpoint as a ``ChunkPolicy``: each decision turns the
 /// batch of simulator observations into the Policy module's raw observations
-/// (camera frames by the checkpoint's camera names, joint state, instruction)
+/// (camera frames by the checkpoint's camera names, joint state — followed by the
+/// ``ObjectState`` features for a state-based checkpoint — and instruction)
 /// and samples one chunk each with ``ChunkPredictor`` (the checkpoint's
 /// sampler defaults, a fresh seed per decision drawn from `seed`).
 ///
@@ -13,6 +14,8 @@ public final class CheckpointPolicy: ChunkPolicy {
     public let predictor: ChunkPredictor
     public var chunkLength: Int { predictor.policy.config.io.actionHorizon }
     private let cameras: [(checkpoint: String, twin: String)]
+    /// The checkpoint reads the ``ObjectState`` features after the joints.
+    public let readsObjectState: Bool
     private var seed: UInt64
     private var raw: [RawObservation] = []
 
@@ -42,10 +45,15 @@ public final class CheckpointPolicy: ChunkPolicy {
         guard Set(io.cameras.map(\.width)).count <= 1, Set(io.cameras.map(\.height)).count <= 1 else {
             throw SimulationError.invalidConfiguration("\(directory): the twin renders every camera at one size; the checkpoint's cameras differ")
         }
-        guard io.actionDim == 6, io.stateDim == 6 else {
-            throw SimulationError.invalidConfiguration("\(directory): the SO-101 twin has 6 joints, the checkpoint \(io.stateDim) states and \(io.actionDim) actions")
+        guard io.objectStateDim == 0 || io.objectStateDim == ObjectState.count else {
+            throw SimulationError.invalidConfiguration(
+                "\(directory): the checkpoint reads \(io.objectStateDim) object features; the twin provides \(ObjectState.count)")
+        }
+        guard io.actionDim == 6, io.stateDim - io.objectStateDim == 6 else {
+            throw SimulationError.invalidConfiguration("\(directory): the SO-101 twin has 6 joints, the checkpoint \(io.stateDim - io.objectStateDim) joint states and \(io.actionDim) actions")
         }
         self.cameras = cameras
+        readsObjectState = io.objectStateDim > 0
         self.seed = seed
     }
 
@@ -65,7 +73,8 @@ public final class CheckpointPolicy: ChunkPolicy {
                 }
                 images[camera.checkpoint] = RGBFrame(width: observation.cameraWidth, height: observation.cameraHeight, rgb: pixels)
             }
-            raw.append(RawObservation(images: images, state: observation.state, prompt: observation.prompt))
+            let state = readsObjectState ? observation.state + observation.objectState : observation.state
+            raw.append(RawObservation(images: images, state: state, prompt: observation.prompt))
         }
         seed &+= 1
         let predicted = try predictor.predict(raw, seed: seed)

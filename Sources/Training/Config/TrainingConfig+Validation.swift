@@ -1,4 +1,5 @@
 import Policy
+import SimTrainer
 
 extension TrainingConfig {
     /// Checks every value; throws a ``ConfigError`` naming the first bad one.
@@ -20,6 +21,8 @@ extension TrainingConfig {
     public func policyConfig() -> PolicyConfig {
         var io = PolicyConfig.IOSpec()
         io.cameras = policy.cameras.map { PolicyConfig.Camera(name: $0, width: environment.imageSize, height: environment.imageSize) }
+        io.objectStateDim = policy.objectState ? ObjectState.count : 0
+        io.stateDim = io.jointNames.count + io.objectStateDim
         io.actionHorizon = policy.horizon
         io.executedHorizon = policy.executedHorizon
         var sampler = PolicyConfig.SamplerDefaults()
@@ -54,9 +57,12 @@ extension PolicySettings {
             throw bad("policy.executedHorizon", executedHorizon, "in 1…horizon (\(horizon))")
         }
         guard (1...64).contains(denoisingSteps) else { throw bad("policy.denoisingSteps", denoisingSteps, "in 1…64") }
-        guard !cameras.isEmpty, Set(cameras).count == cameras.count, cameras.allSatisfy(EnvironmentSettings.cameras.contains) else {
+        guard Set(cameras).count == cameras.count, cameras.allSatisfy(EnvironmentSettings.cameras.contains) else {
             throw bad("policy.cameras", cameras.joined(separator: ","),
-                      "a non-empty list of distinct cameras among \(EnvironmentSettings.cameras.joined(separator: ", "))")
+                      "a list of distinct cameras among \(EnvironmentSettings.cameras.joined(separator: ", "))")
+        }
+        guard !cameras.isEmpty || objectState else {
+            throw bad("policy.cameras", "[]", "at least one camera unless policy.objectState is true (the policy would not see the task)")
         }
     }
 }

@@ -63,8 +63,12 @@ public struct PolicySettings: Codable, Sendable, Equatable {
     public var executedHorizon = 5
     /// K: denoising steps per chunk.
     public var denoisingSteps = 4
-    /// Simulator cameras the policy reads, a non-empty subset of ``EnvironmentSettings/cameras``.
+    /// Simulator cameras the policy reads, a subset of ``EnvironmentSettings/cameras``
+    /// (empty for a state-based policy, which then needs `objectState`).
     public var cameras = ["front", "wrist"]
+    /// Append the simulator's object features (SimTrainer's `ObjectState`: cube pose, goal
+    /// position) to the joint state — LeRobot's `environment_state`. Such a policy runs in sim only.
+    public var objectState = false
     /// Network sizes, including the Flow-Noise std range `noiseStdMin`…`noiseStdMax`.
     public var architecture = PolicyConfig.Architecture()
 
@@ -233,6 +237,7 @@ extension PolicySettings {
         executedHorizon = try c.value(.executedHorizon, or: executedHorizon)
         denoisingSteps = try c.value(.denoisingSteps, or: denoisingSteps)
         cameras = try c.value(.cameras, or: cameras)
+        objectState = try c.value(.objectState, or: objectState)
         architecture = try c.value(.architecture, or: architecture)
     }
 }

@@ -4,7 +4,9 @@ import Policy
 /// Scripted demonstrations as written by `pirl-robot sim demos` (format
 /// `pirl-robot-demos/1`): `dataset.json` listing episode directories, each with
 /// `<camera>.npy` (uint8 T×H×W×3), `state.npy` and `action.npy` (float32 T×joints,
-/// joint units) and `episode.json` (instruction and sizes).
+/// joint units), `object_state.npy` (float32 T×8, SimTrainer's `ObjectState`) and
+/// `episode.json` (instruction and sizes). With `objectState`, each state row is the
+/// joints followed by the object features, as a state-based policy reads it.
 ///
 /// Training samples are (episode, t) pairs: the observation at step t and the chunk
 /// of the next H actions, the last action repeated past the end of the episode.
@@ -17,7 +19,7 @@ public struct DemoDataset: Sendable {
         public var length: Int
         /// Camera name → T frames of `width × height × 3` bytes.
         public var frames: [String: [UInt8]]
-        /// T × joints states.
+        /// T × `stateWidth` states.
         public var states: [Float]
         /// T × joints actions.
         public var actions: [Float]
@@ -27,13 +29,16 @@ public struct DemoDataset: Sendable {
 
     /// The episodes.
     public var episodes: [Episode]
-    /// Joints per state and action.
+    /// Joints per action (and leading entries of a state).
     public let joints: Int
+    /// Entries per state: the joints, plus the object features when they were read.
+    public let stateWidth: Int
     /// Frame size.
     public let width: Int, height: Int
 
-    /// Reads the first `limit` episodes of the dataset in `directory` (all when `nil`).
-    public init(directory: String, cameras: [String], limit: Int? = nil) throws {
+    /// Reads the first `limit` episodes of the dataset in `directory` (all when `nil`),
+    /// with the images of `cameras` and, when `objectState`, the object features.
+    public init(directory: String, cameras: [String], objectState: Bool = false, limit: Int? = nil) throws {
         let datasetPath = directory + "/dataset.json"
         let dataset = try JSONDecoder().decode(DatasetFile.self, from: Data(contentsOf: URL(fileURLWithPath: datasetPath)))
         guard dataset.format == "pirl-robot-demos/1" else {
@@ -62,10 +67,37 @@ public struct DemoDataset: Sendable {
             guard states.shape[1] == joints, info.imageWidth == width, info.imageHeight == height else {
                 throw DemoError(path: dir, detail: "episodes disagree on joints or image size")
             }
+            var rows = try states.float32()
+            if objectState {
+                let path = dir + "/object_state.npy"
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw DemoError(path: path, detail: "missing; these demos predate object features — record them again with `pirl-robot sim demos`")
+                }
+                let objects = try NPYReader.read(path)
+                guard objects.shape.count == 2, objects.shape[0] == info.length, objects.shape[1] >= 1 else {
+                    throw DemoError(path: path, detail: "shape \(objects.shape), expected [\(info.length), features]")
+                }
+                rows = Self.interleave(rows, width: joints, with: try objects.float32(), width: objects.shape[1])
+            }
             episodes.append(Episode(instruction: info.instruction, length: info.length, frames: frames,
-                                    states: try states.float32(), actions: try actions.float32(), success: info.success))
+                                    states: rows, actions: try actions.float32(), success: info.success))
         }
         self.episodes = episodes; self.joints = joints; self.width = width; self.height = height
+        stateWidth = episodes[0].states.count / episodes[0].length
+        guard episodes.allSatisfy({ $0.states.count == $0.length * stateWidth }) else {
+            throw DemoError(path: datasetPath, detail: "episodes disagree on the number of object features")
+        }
+    }
+
+    /// Row-wise concatenation of two row-major matrices with the same row count.
+    static func interleave(_ a: [Float], width wa: Int, with b: [Float], width wb: Int) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(a.count + b.count)
+        for r in 0..<(a.count / wa) {
+            out.append(contentsOf: a[(r * wa)..<((r + 1) * wa)])
+            out.append(contentsOf: b[(r * wb)..<((r + 1) * wb)])
+        }
+        return out
     }
 
     /// All (episode, step) samples.
@@ -80,7 +112,7 @@ public struct DemoDataset: Sendable {
         for (name, frames) in ep.frames {
             images[name] = RGBFrame(width: width, height: height, rgb: Array(frames[(t * size)..<((t + 1) * size)]))
         }
-        return RawObservation(images: images, state: Array(ep.states[(t * joints)..<((t + 1) * joints)]), prompt: ep.instruction)
+        return RawObservation(images: images, state: Array(ep.states[(t * stateWidth)..<((t + 1) * stateWidth)]), prompt: ep.instruction)
     }
 
     /// Writes the H × joints action chunk starting at step t into `out` (unnormalized).
@@ -96,7 +128,7 @@ public struct DemoDataset: Sendable {
     /// Per-dimension statistics of states and actions (`state`, `actions` entries).
     public func normStats() -> NormStatsFile {
         NormStatsFile(normStats: [
-            "state": Self.stats(episodes.map(\.states), dimension: joints),
+            "state": Self.stats(episodes.map(\.states), dimension: stateWidth),
             "actions": Self.stats(episodes.map(\.actions), dimension: joints),
         ])
     }

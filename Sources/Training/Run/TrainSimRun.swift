@@ -76,7 +76,8 @@ public final class TrainSimRun {
                                                  seed: RunSeeds.seed(config.seed, .demos), to: dir)
             }
         }
-        return try DemoDataset(directory: dir, cameras: config.policy.cameras, limit: config.sft.demos)
+        return try DemoDataset(directory: dir, cameras: config.policy.cameras, objectState: config.policy.objectState,
+                               limit: config.sft.demos)
     }
 
     func runSFT() throws {

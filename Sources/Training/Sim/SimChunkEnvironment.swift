@@ -10,14 +10,17 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
     public let vector: VectorEnvironment
     /// The simulator cameras the policy reads (`front`, `wrist`).
     public let cameras: [String]
+    /// Whether states get the ``SimTrainer/ObjectState`` features appended.
+    public let objectState: Bool
     private var raw: [RawObservation] = []
     private var rewards: [Double], terminated: [Bool], truncated: [Bool], executed: [Int]
     private var stillChunks: [[Float]]
 
-    /// Wraps `vector`, passing on the images of `cameras`.
-    public init(vector: VectorEnvironment, cameras: [String]) {
+    /// Wraps `vector`, passing on the images of `cameras` (and the object features when `objectState`).
+    public init(vector: VectorEnvironment, cameras: [String], objectState: Bool = false) {
         self.vector = vector
         self.cameras = cameras
+        self.objectState = objectState
         let n = vector.count
         rewards = .init(repeating: 0, count: n); terminated = .init(repeating: false, count: n)
         truncated = terminated; executed = .init(repeating: 0, count: n)
@@ -64,7 +67,7 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
                 }
                 images[camera] = RGBFrame(width: o.cameraWidth, height: o.cameraHeight, rgb: pixels)
             }
-            raw.append(RawObservation(images: images, state: o.state, prompt: o.prompt))
+            raw.append(RawObservation(images: images, state: objectState ? o.state + o.objectState : o.state, prompt: o.prompt))
         }
         return raw
     }

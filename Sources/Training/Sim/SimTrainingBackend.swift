@@ -6,9 +6,17 @@ import SimTrainer
 public struct SimTrainingBackend: TrainingBackend {
     /// The simulator cameras the policy reads (``EnvironmentSettings/cameras``).
     public var cameras: [String]
+    /// Whether the policy's state ends with the ``SimTrainer/ObjectState`` features.
+    public var objectState: Bool
 
-    /// A backend for a policy reading `cameras`.
-    public init(cameras: [String]) { self.cameras = cameras }
+    /// A backend for a policy reading `cameras` (and the object features when `objectState`).
+    public init(cameras: [String], objectState: Bool = false) {
+        self.cameras = cameras
+        self.objectState = objectState
+    }
+
+    /// A backend for the policy `settings` describe.
+    public init(policy settings: PolicySettings) { self.init(cameras: settings.cameras, objectState: settings.objectState) }
 
     /// The simulator's configuration for `settings`.
     public static func configuration(_ settings: EnvironmentSettings) throws -> EnvironmentConfiguration {
@@ -33,13 +41,15 @@ public struct SimTrainingBackend: TrainingBackend {
     }
 
     public func makeEnvironment(_ settings: EnvironmentSettings, count: Int, seed: UInt64) throws -> any VectorChunkEnvironment {
-        let vector = try VectorEnvironment(configuration: Self.configuration(settings), count: count, seed: seed, threads: settings.threads)
-        return SimChunkEnvironment(vector: vector, cameras: cameras)
+        var configuration = try Self.configuration(settings)
+        configuration.renderImages = !cameras.isEmpty  // a state-based policy needs no renders
+        let vector = try VectorEnvironment(configuration: configuration, count: count, seed: seed, threads: settings.threads)
+        return SimChunkEnvironment(vector: vector, cameras: cameras, objectState: objectState)
     }
 
     public func recordDemonstrations(_ settings: EnvironmentSettings, episodes: Int, seed: UInt64, to directory: String) throws {
         let recorder = DemoRecorder(configuration: try Self.configuration(settings), seed: seed,
-                                    environments: min(settings.envs, episodes), threads: settings.threads)
+                                    environments: min(settings.envs, episodes), threads: settings.threads, images: !cameras.isEmpty)
         _ = try recorder.record(episodes: episodes, to: URL(fileURLWithPath: directory))
     }
 }

@@ -50,7 +50,7 @@ extension PirlRobot {
             if let checkpoint {
                 let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
                 configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
-                configuration.renderImages = true
+                configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
                 policy = loaded
             } else {
                 configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)

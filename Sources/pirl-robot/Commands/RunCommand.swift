@@ -186,6 +186,7 @@ struct Run: ParsableCommand {
         let fixed = prompt
         let source = try PolicyChunkSource(predictor: predictor, images: twin.cameras,
                                            promptSource: { fixed ?? twin.cameras.prompt },
+                                           objectState: { twin.cameras.objectState },
                                            method: sampler, steps: steps, seed: seed)
         var backend: any RobotBackend = twin
         var dry: DryRunRobot?

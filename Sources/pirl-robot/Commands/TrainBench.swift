@@ -38,7 +38,7 @@ extension Bench {
             let home = SimEnvironment.homePose.map(Float.init)
             let stats = NormStats(mean: home, std: [Float](repeating: 0.2, count: home.count),
                                   q01: home.map { $0 - 0.4 }, q99: home.map { $0 + 0.4 })
-            let environment = try SimTrainingBackend(cameras: settings.policy.cameras)
+            let environment = try SimTrainingBackend(policy: settings.policy)
                 .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
             let trainer = RLTrainer(policy: policy, normStats: NormStatsFile(normStats: ["state": stats, "actions": stats]),
                                     environment: environment, settings: settings.rl, seed: 0)

@@ -34,7 +34,7 @@ extension PirlRobot {
             BLAS.correctKernelSelection()
             let settings = try TrainingConfig(contentsOf: config)
             let singleLine = settings.output.singleLineProgress
-            let run = try TrainSimRun(config: settings, directory: out, backend: SimTrainingBackend(cameras: settings.policy.cameras)) { line in
+            let run = try TrainSimRun(config: settings, directory: out, backend: SimTrainingBackend(policy: settings.policy)) { line in
                 if singleLine && line.hasPrefix("it ") {
                     print("\r" + line, terminator: "")
                 } else {
