@@ -33,7 +33,10 @@ public struct SimTrainingBackend: TrainingBackend {
     }
 
     public func makeEnvironment(_ settings: EnvironmentSettings, count: Int, seed: UInt64) throws -> any VectorChunkEnvironment {
-        let vector = try VectorEnvironment(configuration: Self.configuration(settings), count: count, seed: seed, threads: settings.threads)
+        var configuration = try Self.configuration(settings)
+        // A state-only policy reads no image: skip the renders nobody would read.
+        configuration.renderImages = !cameras.isEmpty
+        let vector = try VectorEnvironment(configuration: configuration, count: count, seed: seed, threads: settings.threads)
         return SimChunkEnvironment(vector: vector, cameras: cameras)
     }
 
