@@ -2,7 +2,8 @@
 /// architecture, the sampler defaults and where it came from.
 ///
 /// A documented `Codable` value; `validate()` names the first bad field. The
-/// default is the ~2 M-parameter policy for two 64×64 cameras, 6 joints, H = 10.
+/// default is the ~2 M-parameter policy for two 64×64 cameras, 6 joints, H = 10;
+/// `io.cameras` may be empty for a state-only policy.
 public struct PolicyConfig: Codable, Sendable, Equatable {
     /// The I/O contract between the policy and the robot or the simulator.
     public var io: IOSpec
@@ -39,7 +40,9 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
 
     /// Inputs and outputs in the units of architecture.md's sim/real contract.
     public struct IOSpec: Codable, Sendable, Equatable {
-        /// The cameras, in the order their features are concatenated.
+        /// The cameras, in the order their features are concatenated. May be empty: a
+        /// state-only policy (e.g. joint plus object state in the state vector) has no
+        /// vision encoder at all.
         public var cameras: [Camera] = [Camera(name: "base"), Camera(name: "wrist")]
         /// Joint names in the robot spec's order; their count is the number of real action dims.
         public var jointNames: [String] = ["shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper"]
@@ -70,6 +73,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
     public struct Architecture: Codable, Sendable, Equatable {
         /// Output channels of the CNN stages: a patchify stage (kernel = stride =
         /// `patchSize`), then 3×3 stride-2 stages; features are the mean over space.
+        /// Still validated, but builds nothing, when `io.cameras` is empty.
         public var visionChannels: [Int] = [32, 64, 128]
         /// Kernel and stride of the first (patchify) convolution.
         public var patchSize: Int = 4
@@ -150,7 +154,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         func check(_ ok: Bool, _ field: String, _ value: Any, _ rule: String) throws(PolicyConfigError) {
             if !ok { throw PolicyConfigError(field: field, value: "\(value)", rule: rule) }
         }
-        try check(!io.cameras.isEmpty, "io.cameras", io.cameras.count, "at least one camera")
+        // Zero cameras is allowed: a state-only policy.
         try check(Set(io.cameras.map(\.name)).count == io.cameras.count, "io.cameras", io.cameras.map(\.name), "camera names must be unique")
         for (i, c) in io.cameras.enumerated() {
             try check(c.width > 0 && c.height > 0 && c.width <= 1024 && c.height <= 1024,

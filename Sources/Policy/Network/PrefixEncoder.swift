@@ -4,6 +4,9 @@
 ///
 /// Shapes per observation: camera c `3 × H × W` → `visionChannels.last`; tokens →
 /// `tokenWidth`; state `stateDim` → `stateWidth`; fused `prefixWidth`.
+///
+/// With no cameras (a state-only policy) there are no CNN stages and no `vision.*`
+/// parameters; the prefix is fused from the tokens and the state alone.
 struct PrefixEncoder {
     /// The CNN stages of each camera (the same offsets when the encoder is shared).
     let cameraStages: [[Conv2d]]
@@ -13,7 +16,8 @@ struct PrefixEncoder {
     let fuse: Linear
     let config: PolicyConfig
 
-    var cameraFeatures: Int { config.architecture.visionChannels.last! }
+    /// Features per camera; 0 when there are no cameras (the CNN is never built then).
+    var cameraFeatures: Int { config.io.cameras.isEmpty ? 0 : config.architecture.visionChannels.last ?? 0 }
     var concatWidth: Int { config.io.cameras.count * cameraFeatures + embedding.width + stateProjection.outFeatures }
     var width: Int { fuse.outFeatures }
 
@@ -34,7 +38,9 @@ struct PrefixEncoder {
             }
             return result
         }
-        if a.sharedVisionEncoder {
+        if config.io.cameras.isEmpty {
+            cameraStages = []  // state-only: no CNN, so no vision.* parameters
+        } else if a.sharedVisionEncoder {
             let shared = stages(prefix: "vision", camera: config.io.cameras[0])
             // Cameras of other sizes reuse the weights with their own spatial sizes.
             cameraStages = config.io.cameras.map { camera in
@@ -50,12 +56,14 @@ struct PrefixEncoder {
         }
         embedding = EmbeddingBag("language.embedding", vocabularySize: a.vocabularySize, width: a.tokenWidth, layout: &layout)
         stateProjection = Linear("state.proj", inFeatures: config.io.stateDim, outFeatures: a.stateWidth, layout: &layout)
-        let concat = config.io.cameras.count * a.visionChannels.last! + a.tokenWidth + a.stateWidth
-        fuse = Linear("prefix.fuse", inFeatures: concat, outFeatures: a.prefixWidth, layout: &layout)
+        let features = config.io.cameras.isEmpty ? 0 : a.visionChannels.last ?? 0
+        fuse = Linear("prefix.fuse", inFeatures: config.io.cameras.count * features + a.tokenWidth + a.stateWidth,
+                      outFeatures: a.prefixWidth, layout: &layout)
     }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, using rng: inout RandomSource) {
-        let owners = config.architecture.sharedVisionEncoder ? [cameraStages[0]] : cameraStages
+        // A shared CNN is initialized once; with no cameras there is nothing to initialize.
+        let owners = config.architecture.sharedVisionEncoder ? Array(cameraStages.prefix(1)) : cameraStages
         for stages in owners { for conv in stages { conv.initialize(p, using: &rng) } }
         embedding.initialize(p, using: &rng)
         stateProjection.initialize(p, using: &rng)
@@ -87,9 +95,10 @@ struct PrefixEncoder {
 
         init(_ e: PrefixEncoder, capacity: Int) {
             self.capacity = capacity
-            let maxStage = e.cameraStages.flatMap { $0 }.map(\.outputCount).max()!
-            let maxInput = e.cameraStages.map { $0[0].inputCount }.max()!
-            let maxColumns = e.cameraStages.flatMap { $0 }.map(\.columnCount).max()!
+            // All 0 without cameras: the CNN scratch buffers are then empty.
+            let maxStage = e.cameraStages.flatMap { $0 }.map(\.outputCount).max() ?? 0
+            let maxInput = e.cameraStages.map { $0[0].inputCount }.max() ?? 0
+            let maxColumns = e.cameraStages.flatMap { $0 }.map(\.columnCount).max() ?? 0
             var total = e.cameraStages.map { s in capacity * (s[0].inputCount + 2 * s.map(\.outputCount).reduce(0, +)) }.reduce(0, +)
             total += capacity * (e.embedding.width + 2 * e.stateProjection.outFeatures + 2 * e.concatWidth + 3 * e.width
                                  + 2 * e.stateProjection.outFeatures + e.config.io.stateDim)

@@ -153,7 +153,9 @@ struct Run: ParsableCommand {
         let rate = hz ?? io.controlRateHz
         var recorder: EpisodeRecorder?
         if let record {
-            guard let size = io.cameras.first, io.cameras.allSatisfy({ $0.width == size.width && $0.height == size.height })
+            // A state-only checkpoint records no frames; the size is then unused.
+            let size = io.cameras.first ?? PolicyConfig.Camera(name: "none")
+            guard io.cameras.allSatisfy({ $0.width == size.width && $0.height == size.height })
             else { throw ValidationError("--record needs every camera of the checkpoint at one size") }
             recorder = try EpisodeRecorder(directory: URL(fileURLWithPath: record), task: "hardware", fps: rate,
                                            cameras: io.cameras.map(\.name), imageWidth: size.width,
@@ -170,7 +172,8 @@ struct Run: ParsableCommand {
     /// `--sim`: the twin, rendering the checkpoint's camera size, stepped once per tick.
     func runSimulated(predictor: ChunkPredictor) throws {
         let io = predictor.policy.config.io
-        guard let size = io.cameras.first else { throw ValidationError("the checkpoint has no cameras") }
+        // A state-only checkpoint reads no image; the twin still renders (for --record) at the default 64×64.
+        let size = io.cameras.first ?? PolicyConfig.Camera(name: "front")
         var environment = EnvironmentConfiguration(task: task)
         environment.cameraWidth = size.width
         environment.cameraHeight = size.height
