@@ -70,3 +70,37 @@ import Testing
         #expect(states.allSatisfy { $0 == first })  // the twin never moved
     }
 }
+
+/// Checkpoints that read the simulator's object features (state-based policies).
+@Suite(.serialized) struct ObjectStateCheckpointTests {
+    static func stateBasedPredictor() throws -> ChunkPredictor {
+        var config = PolicyConfig()
+        config.io.cameras = []
+        config.io.objectStateDim = ObjectState.count
+        config.io.stateDim = 6 + ObjectState.count
+        let policy = try FlowPolicy(config: config)
+        policy.initialize(seed: 2)
+        return try ChunkPredictor(policy: policy, normStats: .identity(for: config))
+    }
+
+    /// A real arm has no object features: the checkpoint is refused before anything moves.
+    @Test func aRealRobotRefusesIt() throws {
+        let twin = try SimulatedRobotTests.twin()
+        #expect(throws: RuntimeSetupError.needsObjectState(features: ObjectState.count)) {
+            _ = try PolicyChunkSource(predictor: try Self.stateBasedPredictor(), images: twin.cameras, prompt: "reach")
+        }
+        #expect(RuntimeSetupError.needsObjectState(features: 8).description.contains("--sim"))
+    }
+
+    /// `run --sim`: the twin publishes the features with each render and the policy reads them.
+    @Test func theTwinFeedsItsObjectFeatures() throws {
+        let twin = try SimulatedRobotTests.twin()
+        let source = try PolicyChunkSource(predictor: try Self.stateBasedPredictor(), images: twin.cameras,
+                                           promptSource: { twin.cameras.prompt }, objectState: { twin.cameras.objectState })
+        let report = try SimulatedRobotTests.loop(twin, source: source, episodes: 1).run()
+        #expect(report.episodes.count == 1 && report.chunks >= 1, "\(report)")
+        let features = twin.cameras.objectState
+        #expect(features.count == ObjectState.count)
+        #expect(Array(features[5...]) != [0, 0, 0], "the reach target is the goal")
+    }
+}

@@ -32,24 +32,30 @@ struct EnvironmentTests {
         #expect(environment.episodeStep == 7)
     }
 
-    @Test("The sparse reward is +1 on success; shaped reward adds progress")
+    @Test("The sparse reward is +1 on success; shaping adds the change of progress, which telescopes")
     func rewards() throws {
         var configuration = EnvironmentConfiguration(task: .reach)
         configuration.renderImages = false
         configuration.shapedReward = true
         let environment = try SimEnvironment(configuration: configuration, seed: 8)
         environment.reset()
+        let start = environment.progress
         let expert = try ScriptedExpert(seed: 8)
         var action = [Float](repeating: 0, count: 6)
         var last = StepResult(reward: 0, terminated: false, truncated: false, success: false, diverged: false, steps: 0)
         var shapedSeen = false
         while !last.done {
+            let before = environment.progress
             expert.action(for: try environment.observe(using: nil), into: &action)
             last = action.withUnsafeBufferPointer { environment.step($0) }
-            if !last.done { shapedSeen = shapedSeen || (last.reward > 0 && last.reward < 0.02) }
+            if !last.done {
+                #expect(abs(last.reward - (environment.progress - before)) < 1e-12)
+                shapedSeen = shapedSeen || last.reward != 0
+            }
         }
         #expect(last.success && last.terminated)
-        #expect(last.reward > 1 && last.reward <= 1.01)
+        #expect(environment.progress > start + 0.1)
+        #expect(abs(environment.episodeReturn - (1 + environment.progress - start)) < 1e-9)
         #expect(shapedSeen)
     }
 

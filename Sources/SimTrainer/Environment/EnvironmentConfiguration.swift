@@ -14,10 +14,13 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
     public var controlRate = 30.0
     /// Domain randomization.
     public var randomization = DomainRandomization()
-    /// Add the task's dense progress × ``shapedRewardScale`` to the sparse reward.
+    /// Add potential-based shaping to the sparse reward: ``shapedRewardScale`` × the change
+    /// of the task's dense progress over the step (Ng et al. 1999). It telescopes to
+    /// `scale × (progress_end − progress_start)` per episode, so it guides exploration
+    /// without rewarding the policy for lingering instead of finishing.
     public var shapedReward = false
-    /// Weight of the shaped term per control step.
-    public var shapedRewardScale = 0.01
+    /// Weight of the shaped term (the most an episode can gain from it).
+    public var shapedRewardScale = 1.0
     /// Render camera images into observations (off for physics-only runs).
     public var renderImages = true
     /// Episode length limit in control steps; `nil` uses the task's own.

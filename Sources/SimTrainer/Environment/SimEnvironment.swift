@@ -36,6 +36,8 @@ public final class SimEnvironment {
     public private(set) var latency = 0
     /// Sum of rewards in the current episode.
     public private(set) var episodeReturn = 0.0
+    /// The task's dense progress after the last step (or the reset), the shaping potential.
+    public private(set) var progress = 0.0
     /// Whether the current episode has succeeded at some step.
     public private(set) var episodeSucceeded = false
 
@@ -118,6 +120,7 @@ public final class SimEnvironment {
         place(mocap: layout.targetMocap, at: setup.target?.position, parking: 4)
         place(mocap: layout.zoneMocap, at: setup.zone?.position, parking: 5)
         data.forward()
+        progress = task.outcome(of: setup, in: SceneState(data: data, layout: layout)).progress
         episodeStep = 0
         episodeReturn = 0
         episodeSucceeded = false
@@ -152,7 +155,8 @@ public final class SimEnvironment {
         }
         let outcome = task.outcome(of: setup, in: SceneState(data: data, layout: layout))
         var reward = outcome.success ? 1.0 : 0.0
-        if configuration.shapedReward { reward += configuration.shapedRewardScale * outcome.progress }
+        if configuration.shapedReward { reward += configuration.shapedRewardScale * (outcome.progress - progress) }
+        progress = outcome.progress
         episodeReturn += reward
         episodeSucceeded = episodeSucceeded || outcome.success
         return StepResult(reward: reward, terminated: outcome.success, truncated: !outcome.success && episodeStep >= maxSteps,

@@ -82,6 +82,10 @@ public struct SFTSettings: Codable, Sendable, Equatable {
     public var demos = 8
     /// A directory of recorded demos (`pirl-robot sim demos`); `nil` records `demos` episodes into the run.
     public var demoDirectory: String?
+    /// Start from this checkpoint (e.g. another run's `checkpoints/sft`) instead of training on
+    /// demos — LeRobot's fine-tune-from-pretrained. Its weights and norm stats are used; this
+    /// config's sampler and executed horizon replace its own, the network must match.
+    public var fromCheckpoint: String?
     /// Gradient steps.
     public var steps = 1500
     /// Demonstration samples per step.
@@ -250,6 +254,7 @@ extension SFTSettings {
         self.init()
         demos = try c.value(.demos, or: demos)
         demoDirectory = try c.decodeIfPresent(String.self, forKey: .demoDirectory)
+        fromCheckpoint = try c.decodeIfPresent(String.self, forKey: .fromCheckpoint)
         steps = try c.value(.steps, or: steps)
         batchSize = try c.value(.batchSize, or: batchSize)
         learningRate = try c.value(.learningRate, or: learningRate)

@@ -81,6 +81,7 @@ public final class TrainSimRun {
     }
 
     func runSFT() throws {
+        if let source = config.sft.fromCheckpoint { return try adopt(source) }
         let total = config.sft.steps
         guard state.sftSteps < total || !checkpoints.exists("sft") else { return }
         let clock = ContinuousClock()
@@ -124,6 +125,38 @@ public final class TrainSimRun {
         let success = try evaluate(policy, normStats: normStats, episodes: max(config.eval.periodicEpisodes, 1), tag: "sft", at: 0)
         try checkpoints.save("sft", policy: policy, normStats: normStats, provenance: provenance(steps: total, evalSuccess: success))
         state.sftSteps = total
+        state.sftSuccess = success
+        try state.save(to: directory)
+    }
+
+    /// `sft.fromCheckpoint`: the checkpoint becomes this run's `sft` with this config's
+    /// sampler and executed horizon, after checking that the network is the one configured.
+    func adopt(_ source: String) throws {
+        guard !checkpoints.exists("sft") else { return }
+        let (loaded, normStats) = try PolicyCheckpoint.load(from: source)
+        let wanted = config.policyConfig()
+        let have = loaded.config
+        var mismatches: [String] = []
+        if have.architecture != wanted.architecture { mismatches.append("architecture") }
+        if have.io.cameras != wanted.io.cameras { mismatches.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
+        if have.io.stateDim != wanted.io.stateDim || have.io.objectStateDim != wanted.io.objectStateDim {
+            mismatches.append("state \(have.io.stateDim) (\(have.io.objectStateDim) object) vs \(wanted.io.stateDim) (\(wanted.io.objectStateDim) object)")
+        }
+        if have.io.actionHorizon != wanted.io.actionHorizon || have.io.actionDim != wanted.io.actionDim || have.io.jointNames != wanted.io.jointNames {
+            mismatches.append("action chunk \(have.io.actionHorizon)×\(have.io.actionDim) vs \(wanted.io.actionHorizon)×\(wanted.io.actionDim)")
+        }
+        guard mismatches.isEmpty else {
+            throw ConfigError(field: "sft.fromCheckpoint", value: source,
+                              rule: "a checkpoint of the configured network (differs in \(mismatches.joined(separator: "; ")))")
+        }
+        let policy = try FlowPolicy(config: wanted)
+        policy.parameters.values.update(from: loaded.parameters.values, count: policy.parameters.count)
+        let previous = have.provenance.evalSuccess.map { ProgressLine.fixed($0, 3) } ?? "unknown"
+        report("sft: starting from \(source) (\(have.provenance.steps ?? 0) steps, its eval success \(previous))")
+        let success = try evaluate(policy, normStats: normStats, episodes: max(config.eval.periodicEpisodes, 1), tag: "sft", at: 0)
+        try checkpoints.save("sft", policy: policy, normStats: normStats,
+                             provenance: provenance(steps: have.provenance.steps ?? 0, evalSuccess: success))
+        state.sftSteps = config.sft.steps
         state.sftSuccess = success
         try state.save(to: directory)
     }

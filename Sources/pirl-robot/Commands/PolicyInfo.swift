@@ -15,7 +15,11 @@ extension PolicyCommand {
             let (policy, _) = try PolicyCheckpoint.load(from: directory)
             let c = policy.config
             print("checkpoint: \(directory)")
-            print("cameras: " + c.io.cameras.map { "\($0.name) \($0.width)x\($0.height)" }.joined(separator: ", "))
+            print("cameras: " + (c.io.cameras.isEmpty ? "none (state-based)"
+                                 : c.io.cameras.map { "\($0.name) \($0.width)x\($0.height)" }.joined(separator: ", ")))
+            if c.io.objectStateDim > 0 {
+                print("object features: \(c.io.objectStateDim) after the joints (simulator only: eval-sim, run --sim)")
+            }
             print("state: \(c.io.stateDim) values; joints: \(c.io.jointNames.joined(separator: ", "))")
             print("actions: H = \(c.io.actionHorizon) x D = \(c.io.actionDim), executed \(c.io.executedHorizon) at \(c.io.controlRateHz) Hz; normalization \(c.io.normalization.rawValue)")
             print("parameters: \(policy.parameters.count)")

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import Policy
+import SimTrainer
+@testable import Training
+
+/// State-based policies (joints + ``SimTrainer/ObjectState``, no camera) and runs that
+/// start from an existing checkpoint (`sft.fromCheckpoint`).
+@Suite("State-based training and sft.fromCheckpoint", .serialized)
+struct StateBasedTrainingTests {
+    static func stateConfig() -> TrainingConfig {
+        var c = Fixtures.config(iterations: 0)
+        c.environment.task = "place"
+        c.environment.envs = 2
+        c.policy.cameras = []
+        c.policy.objectState = true
+        c.sft.demos = 2; c.sft.steps = 20
+        return c
+    }
+
+    @Test func camerasMayBeEmptyOnlyWithObjectState() throws {
+        var c = Self.stateConfig()
+        try c.validate()
+        let io = c.policyConfig().io
+        #expect(io.cameras.isEmpty && io.objectStateDim == ObjectState.count && io.stateDim == 6 + ObjectState.count)
+        c.policy.objectState = false
+        #expect(throws: ConfigError.self) { try c.validate() }
+        do { try c.validate() } catch { #expect("\(error)".contains("policy.cameras") && "\(error)".contains("objectState")) }
+    }
+
+    @Test func demosAndEnvironmentsAppendTheObjectFeatures() throws {
+        let config = Self.stateConfig()
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let backend = SimTrainingBackend(policy: config.policy)
+        try backend.recordDemonstrations(config.environment, episodes: 2, seed: 4, to: dir)
+        let dataset = try DemoDataset(directory: dir, cameras: [], objectState: true)
+        #expect(dataset.stateWidth == 14 && dataset.joints == 6)
+        let joints = try DemoDataset(directory: dir, cameras: [])
+        #expect(joints.stateWidth == 6)
+        let first = dataset.observation(episode: 0, step: 0)
+        #expect(first.images.isEmpty && first.state.count == 14)
+        #expect(Array(first.state[0..<6]) == joints.observation(episode: 0, step: 0).state)
+        #expect(abs(first.state[8] - 0.0125) < 0.003, "cube z on the table")
+        #expect(dataset.normStats().normStats["state"]?.mean.count == 14)
+        #expect(dataset.normStats().normStats["actions"]?.mean.count == 6)
+
+        let environment = try backend.makeEnvironment(config.environment, count: 2, seed: 9) as! SimChunkEnvironment
+        #expect(!environment.vector.environments[0].configuration.renderImages)
+        let observations = try environment.reset(groupSize: 1)
+        #expect(observations.allSatisfy { $0.images.isEmpty && $0.state.count == 14 })
+
+        try FileManager.default.removeItem(atPath: dir + "/episode_000001/object_state.npy")
+        do {
+            _ = try DemoDataset(directory: dir, cameras: [], objectState: true)
+            Issue.record("demos without object_state.npy were accepted")
+        } catch {
+            #expect("\(error)".contains("object_state.npy") && "\(error)".contains("record them again"))
+        }
+    }
+
+    @Test func stateBasedRunTrainsAndItsCheckpointDrivesTheTwin() throws {
+        let dir = Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var config = Self.stateConfig()
+        config.eval.episodes = 2; config.eval.periodicEpisodes = 2
+        config.environment.maxSteps = 30
+        let run = try TrainSimRun(config: config, directory: dir, backend: SimTrainingBackend(policy: config.policy)) { _ in }
+        try run.run()
+        #expect(run.state.finalEvaluation?.episodes == 2)
+        let saved = try PolicyCheckpoint.load(from: dir + "/checkpoints/final")
+        #expect(saved.policy.config.io.objectStateDim == 8)
+        #expect(saved.policy.parameters.layout.entries.map(\.name).allSatisfy { !$0.hasPrefix("vision") })
+        // eval-sim's path: CheckpointPolicy feeds the features to the checkpoint.
+        let policy = try CheckpointPolicy(checkpoint: dir + "/checkpoints/final", seed: 1)
+        #expect(policy.readsObjectState)
+        var settings = EnvironmentConfiguration(task: .place)
+        settings.renderImages = false
+        settings.maxSteps = 20
+        let vector = try VectorEnvironment(configuration: settings, count: 2, seed: 3, threads: 1)
+        let report = try Evaluator(actionsPerDecision: 2).evaluate(policy, on: vector, episodes: 2)
+        #expect(report.success.episodes == 2)
+    }
+
+    @Test func runStartsFromAnotherRunsCheckpointWithItsOwnSampler() throws {
+        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
+        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
+        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
+        var config = Fixtures.config(iterations: 2)
+        config.sft.fromCheckpoint = first + "/checkpoints/sft"
+        config.policy.denoisingSteps = 2
+        config.policy.executedHorizon = 1
+        let (run, lines) = try RunTests.run(config, in: second)
+        #expect(lines.contains { $0.hasPrefix("sft: starting from \(first)/checkpoints/sft") })
+        #expect(!lines.contains { $0.contains("recording") }, "no demos are recorded")
+        #expect(run.state.rlIterations == 2)
+        let source = try PolicyCheckpoint.load(from: first + "/checkpoints/sft")
+        let adopted = try PolicyCheckpoint.load(from: second + "/checkpoints/sft")
+        #expect(adopted.policy.config.sampler.steps == 2 && adopted.policy.config.io.executedHorizon == 1)
+        let n = source.policy.parameters.count
+        #expect(Array(UnsafeBufferPointer(start: adopted.policy.parameters.values, count: n))
+                == Array(UnsafeBufferPointer(start: source.policy.parameters.values, count: n)))
+        #expect(adopted.normStats == source.normStats)
+
+        var other = Fixtures.config(iterations: 1)
+        other.sft.fromCheckpoint = first + "/checkpoints/sft"
+        other.policy.architecture.expertWidth = 48
+        do {
+            _ = try RunTests.run(other, in: Support.temporaryDirectory())
+            Issue.record("a checkpoint of another network was adopted")
+        } catch {
+            #expect("\(error)".contains("sft.fromCheckpoint") && "\(error)".contains("architecture"))
+        }
+    }
+}
