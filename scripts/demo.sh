@@ -3,6 +3,6 @@
 # checkpoint for one episode of its task, ending with the run summary.
 set -euo pipefail
 BIN=${1:-.build/debug/pirl-robot}
-CHECKPOINT=checkpoints/reach
-echo "\$ pirl-robot run --sim --task reach --checkpoint $CHECKPOINT --episodes 1"
-"$BIN" run --sim --task reach --checkpoint "$CHECKPOINT" --episodes 1
+CHECKPOINT=checkpoints/place
+echo "\$ pirl-robot run --sim --task place --checkpoint $CHECKPOINT --episodes 1"
+"$BIN" run --sim --task place --checkpoint "$CHECKPOINT" --episodes 1
