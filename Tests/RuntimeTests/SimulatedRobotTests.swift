@@ -39,7 +39,7 @@ import Testing
         let info = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("episode_000000/episode.json"))) as! [String: Any]
         #expect(info["length"] as? Int == report.episodes[0].steps)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("episode_000000").path)
-        #expect(Set(files) == ["front.npy", "wrist.npy", "state.npy", "action.npy", "reward.npy", "time.npy", "episode.json"])
+        #expect(Set(files) == ["front.npy", "wrist.npy", "state.npy", "object_state.npy", "action.npy", "reward.npy", "time.npy", "episode.json"])
     }
 
     @Test func chunksFromThePreviousEpisodeAreNotExecuted() {

@@ -76,6 +76,7 @@ def test_sim_run_finishes_an_episode_and_records_it(checkpoint, tmp_path):
     import numpy as np
     assert np.load(episode / "state.npy").shape == (info["length"], 6)
     assert np.load(episode / "front.npy").shape == (info["length"], 64, 64, 3)
+    assert np.load(episode / "object_state.npy").shape == (info["length"], 8)
     assert np.all(np.diff(np.load(episode / "time.npy")) > 0)
 
 
@@ -128,6 +129,7 @@ def test_live_run_stops_on_sigint_with_torque_off_and_records(checkpoint, tmp_pa
     assert np.load(episode / "front.npy").shape == (info["length"], 64, 64, 3)
     actions = np.load(episode / "action.npy")
     assert actions.shape == (info["length"], 6) and np.all(np.isfinite(actions))
+    assert not (episode / "object_state.npy").exists(), "a real arm has no object features"
 
 
 def test_dry_run_writes_no_packet_and_logs_every_tick(checkpoint, tmp_path, virtual_bus):

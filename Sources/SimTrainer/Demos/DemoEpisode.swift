@@ -79,7 +79,7 @@ public struct DemoEpisode: Sendable {
     }
 
     /// Writes `DIR/front.npy`, `wrist.npy` (uint8, T×H×W×3), `state.npy`,
-    /// `object_state.npy` (float32, T×``ObjectState/count``), `action.npy` (float32, T×6),
+    /// `object_state.npy` (float32, T×``ObjectState/count``, simulator recordings only), `action.npy` (float32, T×6),
     /// `reward.npy` (float32, T) and `episode.json`.
     public func write(to directory: URL, info: DemoEpisodeInfo) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -90,7 +90,9 @@ public struct DemoEpisode: Sendable {
                 .write(to: directory.appendingPathComponent("\(name).npy"))
         }
         try NPYFile.encode(states, shape: [length, joints]).write(to: directory.appendingPathComponent("state.npy"))
-        try NPYFile.encode(objectStates, shape: [length, ObjectState.count]).write(to: directory.appendingPathComponent("object_state.npy"))
+        if !objectStates.isEmpty {  // a real arm's recording has no object features
+            try NPYFile.encode(objectStates, shape: [length, ObjectState.count]).write(to: directory.appendingPathComponent("object_state.npy"))
+        }
         try NPYFile.encode(actions, shape: [length, joints]).write(to: directory.appendingPathComponent("action.npy"))
         try NPYFile.encode(rewards, shape: [length]).write(to: directory.appendingPathComponent("reward.npy"))
         let encoder = JSONEncoder()
