@@ -187,9 +187,12 @@ struct Run: ParsableCommand {
                 cameras: ["front", "wrist"], imageWidth: size.width, imageHeight: size.height, seed: seed)
         }
         let fixed = prompt
-        let source = try PolicyChunkSource(predictor: predictor, images: twin.cameras,
-                                           promptSource: { fixed ?? twin.cameras.prompt },
-                                           objectState: { twin.cameras.objectState },
+        // The closures hold the cameras, not the twin: the twin (and its OSMesa context) must be
+        // freed here on the main thread, not wherever the last closure happens to be released.
+        let cameras = twin.cameras
+        let source = try PolicyChunkSource(predictor: predictor, images: cameras,
+                                           promptSource: { fixed ?? cameras.prompt },
+                                           objectState: { cameras.objectState },
                                            method: sampler, steps: steps, seed: seed)
         var backend: any RobotBackend = twin
         var dry: DryRunRobot?

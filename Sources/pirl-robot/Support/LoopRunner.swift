@@ -19,9 +19,11 @@ enum LoopRunner {
         signal(SIGTERM, SIG_IGN)
         let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
+            // Weak: a cancelled source frees its handler later on a dispatch thread, and the loop
+            // (robot, renderer, bus) must not be freed there while the process exits.
+            source.setEventHandler { [weak loop] in
                 FileHandle.standardError.write(Data("\n\(title): stopping — holding, then torque off\n".utf8))
-                loop.requestStop()
+                loop?.requestStop()
             }
             source.resume()
             return source
