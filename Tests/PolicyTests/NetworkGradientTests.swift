@@ -30,6 +30,11 @@ struct NetworkGradientTests {
         let policy = try FlowPolicy(config: Support.smallConfig(shared: sharedEncoder))
         policy.initialize(seed: 21)
         var rng = RandomSource(seed: 22)
+        Self.checkFlowMatchingGradient(policy, rng: &rng, "FM loss")
+    }
+
+    /// Every trained tensor gets a gradient, and sampled entries match central differences.
+    static func checkFlowMatchingGradient(_ policy: FlowPolicy, rng: inout RandomSource, _ what: String) {
         let n = 3, d = policy.dimension
         let batch = Support.randomBatch(policy.config, count: n, rng: &rng)
         let actions = (0..<(n * d)).map { _ in rng.gaussian() * 0.5 }
@@ -41,10 +46,10 @@ struct NetworkGradientTests {
         for e in policy.parameters.layout.entries where trained(e.name) {
             #expect(e.range.contains { policy.parameters.gradients[$0] != 0 }, "\(e.name) receives no gradient")
         }
-        let indices = Self.sampleIndices(policy, rng: &rng, include: trained)
-        Self.check(policy, indices, eps: 1e-2, loss: {
+        let indices = sampleIndices(policy, rng: &rng, include: trained)
+        check(policy, indices, eps: 1e-2, loss: {
             Double(FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times, accumulateGradient: false))
-        }, "FM loss")
+        }, what)
     }
 
     @Test(arguments: [SamplerMethod.flowNoise, .flowSDE]) func logLikelihood(method: SamplerMethod) throws {
