@@ -118,14 +118,18 @@ let package = Package(
             dependencies: ["Camera"],
             exclude: ["Reference"]
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "PolicyTests",
-            dependencies: ["Policy"],
+            dependencies: ["Policy", "TestSupport"],
             exclude: ["python"]
         ),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Policy", "SimTrainer"],
+            dependencies: ["Training", "Policy", "SimTrainer", "TestSupport"],
             exclude: ["python"]
         ),
     ],

@@ -71,8 +71,9 @@ import Testing
     }
 }
 
-/// Checkpoints that read the simulator's object features (state-based policies).
-@Suite(.serialized) struct ObjectStateCheckpointTests {
+/// Checkpoints that read the simulator's object features (state-based policies); in the
+/// serialized suite, so they never run beside the other twin tests.
+extension SimulatedRobotTests {
     static func stateBasedPredictor() throws -> ChunkPredictor {
         var config = PolicyConfig()
         config.io.cameras = []

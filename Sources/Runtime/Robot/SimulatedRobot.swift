@@ -103,8 +103,8 @@ public final class SimulatedCameras: ImageSource, Sendable {
     /// Render size.
     public let width: Int
     public let height: Int
-    private let slot = Mutex<(frames: [String: [UInt8]], prompt: String, timestamp: UInt64)>(([:], "", 0))
-    private let objects = Mutex<[Float]>([])
+    /// One tick's publication: renders, instruction, object features and when they were published.
+    private let slot = Mutex<(frames: [String: [UInt8]], prompt: String, objectState: [Float], timestamp: UInt64)>(([:], "", [], 0))
 
     /// Cameras rendering `width × height` frames.
     public init(width: Int, height: Int) {
@@ -116,18 +116,17 @@ public final class SimulatedCameras: ImageSource, Sendable {
 
     func publish(_ frames: [String: [UInt8]], prompt: String, objectState: [Float]) {
         let now = PeriodicSchedule.now()
-        slot.withLock { $0 = (frames, prompt, now) }
-        objects.withLock { $0 = objectState }
+        slot.withLock { $0 = (frames, prompt, objectState, now) }
     }
 
     /// The ``SimTrainer/ObjectState`` features of the newest render, for state-based checkpoints.
-    public var objectState: [Float] { objects.withLock { $0 } }
+    public var objectState: [Float] { slot.withLock { $0.objectState } }
 
     /// The instruction of the episode being rendered.
     public var prompt: String { slot.withLock { $0.prompt } }
 
     public func capture() throws -> (images: [String: RGBFrame], oldestTimestampNanoseconds: UInt64) {
-        let (frames, _, timestamp) = slot.withLock { $0 }
+        let (frames, timestamp) = slot.withLock { ($0.frames, $0.timestamp) }
         guard !frames.isEmpty else { throw RuntimeSetupError.simulationNotStarted }
         var images: [String: RGBFrame] = [:]
         // Every name a checkpoint may use, mapped to the twin camera it means (the one mapping eval-sim uses).

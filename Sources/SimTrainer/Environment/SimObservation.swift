@@ -24,6 +24,14 @@ public struct SimObservation: Sendable {
     public var privileged: PrivilegedState
 }
 
+extension SimObservation {
+    /// The state vector a policy reads: the joints, followed by the ``ObjectState`` features
+    /// for a state-based policy (`includingObjects`).
+    public func policyState(includingObjects: Bool) -> [Float] {
+        includingObjects ? state + objectState : state
+    }
+}
+
 /// Ground truth only a simulator knows.
 public struct PrivilegedState: Sendable {
     /// The task of the episode.

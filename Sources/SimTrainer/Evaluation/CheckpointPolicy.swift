@@ -73,8 +73,8 @@ public final class CheckpointPolicy: ChunkPolicy {
                 }
                 images[camera.checkpoint] = RGBFrame(width: observation.cameraWidth, height: observation.cameraHeight, rgb: pixels)
             }
-            let state = readsObjectState ? observation.state + observation.objectState : observation.state
-            raw.append(RawObservation(images: images, state: state, prompt: observation.prompt))
+            raw.append(RawObservation(images: images, state: observation.policyState(includingObjects: readsObjectState),
+                                      prompt: observation.prompt))
         }
         seed &+= 1
         let predicted = try predictor.predict(raw, seed: seed)

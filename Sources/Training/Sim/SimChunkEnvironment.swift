@@ -67,7 +67,7 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
                 }
                 images[camera] = RGBFrame(width: o.cameraWidth, height: o.cameraHeight, rgb: pixels)
             }
-            raw.append(RawObservation(images: images, state: objectState ? o.state + o.objectState : o.state, prompt: o.prompt))
+            raw.append(RawObservation(images: images, state: o.policyState(includingObjects: objectState), prompt: o.prompt))
         }
         return raw
     }

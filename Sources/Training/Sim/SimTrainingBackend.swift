@@ -18,8 +18,8 @@ public struct SimTrainingBackend: TrainingBackend {
     /// A backend for the policy `settings` describe.
     public init(policy settings: PolicySettings) { self.init(cameras: settings.cameras, objectState: settings.objectState) }
 
-    /// The simulator's configuration for `settings`.
-    public static func configuration(_ settings: EnvironmentSettings) throws -> EnvironmentConfiguration {
+    /// The simulator's configuration for `settings`; it renders only when the policy reads a camera.
+    public func configuration(_ settings: EnvironmentSettings) throws -> EnvironmentConfiguration {
         guard let task = TaskKind(rawValue: settings.task) else {
             throw ConfigError(field: "environment.task", value: settings.task, rule: "one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -34,22 +34,21 @@ public struct SimTrainingBackend: TrainingBackend {
         configuration.imageHeight = settings.imageSize
         configuration.shapedReward = settings.shapedReward
         configuration.maxSteps = settings.maxSteps
-        configuration.renderImages = true
+        configuration.renderImages = !cameras.isEmpty
         if settings.noRandomization { configuration.randomization = .none }
         try configuration.validate()
         return configuration
     }
 
     public func makeEnvironment(_ settings: EnvironmentSettings, count: Int, seed: UInt64) throws -> any VectorChunkEnvironment {
-        var configuration = try Self.configuration(settings)
-        configuration.renderImages = !cameras.isEmpty  // a state-based policy needs no renders
-        let vector = try VectorEnvironment(configuration: configuration, count: count, seed: seed, threads: settings.threads)
+        let vector = try VectorEnvironment(configuration: configuration(settings), count: count, seed: seed, threads: settings.threads)
         return SimChunkEnvironment(vector: vector, cameras: cameras, objectState: objectState)
     }
 
     public func recordDemonstrations(_ settings: EnvironmentSettings, episodes: Int, seed: UInt64, to directory: String) throws {
-        let recorder = DemoRecorder(configuration: try Self.configuration(settings), seed: seed,
-                                    environments: min(settings.envs, episodes), threads: settings.threads, images: !cameras.isEmpty)
+        let environment = try configuration(settings)
+        let recorder = DemoRecorder(configuration: environment, seed: seed, environments: min(settings.envs, episodes),
+                                    threads: settings.threads, images: environment.renderImages)
         _ = try recorder.record(episodes: episodes, to: URL(fileURLWithPath: directory))
     }
 }
