@@ -48,6 +48,8 @@ struct ConfigTests {
         ("rl: {method: ode}", "rl.method"),
         ("rl: {minibatchSize: 100000}", "rl.minibatchSize"),
         ("rl: {algorithm: grpo, groupSize: 3}", "rl.groupSize"),
+        ("rl: {demoLossCoefficient: -0.5}", "rl.demoLossCoefficient"),
+        ("rl: {algorithm: grpo, permuteAdvantages: true}", "rl.permuteAdvantages"),
         ("policy: {executedHorizon: 12}", "policy.executedHorizon"),
         ("policy: {denoisingSteps: 0}", "policy.denoisingSteps"),
         ("policy: {cameras: [base]}", "policy.cameras"),

@@ -73,22 +73,90 @@ struct TrainerTests {
         #expect((0..<pa.count).allSatisfy { pa.values[$0] == pb.values[$0] })
     }
 
-    /// A one-decision bandit with a fixed target: PPO with Flow-SDE moves the chunks toward
-    /// it. (From a random initialization the initial noise x⁽⁰⁾ dominates the chunk's
-    /// variance and Flow-Noise's small learned std gives too little signal for 20
-    /// iterations; after SFT, as in a real run, the flow is narrow and both work.)
-    @Test func ppoRaisesTheReturn() throws {
+    /// Mean return of the first and last 3 of 20 PPO Flow-SDE iterations on a one-decision
+    /// bandit with a fixed target, with real or shuffled advantages.
+    static func banditReturns(permuted: Bool) throws -> (early: Double, late: Double, all: [Double]) {
         var config = Fixtures.config(method: .flowSDE)
         config.rl.actorLearningRate = 1e-3
         config.rl.criticWarmupIterations = 0
         config.rl.rolloutLength = 12
         config.rl.minibatchSize = 24
         config.rl.epochs = 4
+        config.rl.permuteAdvantages = permuted
         let trainer = try Self.rlTrainer(config, varyingTargets: false, decisionsPerEpisode: 1)
         var returns: [Double] = []
         for i in 1...20 { returns.append(try trainer.iterate(i).meanReturn) }
-        let early = returns.prefix(3).reduce(0, +) / 3, late = returns.suffix(3).reduce(0, +) / 3
-        #expect(late > early + 0.15, "mean return \(returns)")
+        return (returns.prefix(3).reduce(0, +) / 3, returns.suffix(3).reduce(0, +) / 3, returns)
+    }
+
+    /// PPO with Flow-SDE moves the bandit's chunks toward the target. (From a random
+    /// initialization the initial noise x⁽⁰⁾ dominates the chunk's variance and Flow-Noise's
+    /// small learned std gives too little signal for 20 iterations; after SFT, as in a real
+    /// run, the flow is narrow and both work.)
+    @Test func ppoRaisesTheReturn() throws {
+        let r = try Self.banditReturns(permuted: false)
+        #expect(r.late > r.early + 0.15, "mean return \(r.all)")
+    }
+
+    /// The permutation control shuffles the very advantages a normal run computes.
+    @Test func permutedAdvantagesAreAShuffleOfTheRealOnes() throws {
+        var config = Fixtures.config(method: .flowSDE)
+        config.rl.actorLearningRate = 0
+        config.rl.criticLearningRate = 0
+        let real = try Self.rlTrainer(config)
+        config.rl.permuteAdvantages = true
+        let control = try Self.rlTrainer(config)
+        _ = try real.iterate(1)
+        _ = try control.iterate(1)
+        let a = real.storage.advantagesTN, b = control.storage.advantagesTN
+        #expect(a.sorted() == b.sorted())
+        #expect(a != b)
+    }
+
+    /// On the bandit where real advantages raise the return, shuffled ones do not.
+    @Test func permutedAdvantagesCarryNoSignal() throws {
+        let r = try Self.banditReturns(permuted: true)
+        #expect(r.late < r.early + 0.15, "mean return \(r.all)")
+    }
+
+    /// `accumulateGradient(scale:)` adds exactly `scale` times the flow-matching gradient.
+    @Test func demoGradientScalesLinearly() throws {
+        let (dataset, config) = try Self.demos()
+        let policy = try FlowPolicy(config: config.policyConfig())
+        policy.initialize(seed: 1)
+        let sft = SFTTrainer(policy: policy, dataset: dataset, normStats: dataset.normStats(), settings: config.sft)
+        let store = policy.parameters
+        store.zeroGradients()
+        let loss = try sft.accumulateGradient(7)
+        let unit = Array(UnsafeBufferPointer(start: store.gradients, count: store.count))
+        store.zeroGradients()
+        #expect(try sft.accumulateGradient(7, scale: 0.25) == loss)
+        let quarter = Array(UnsafeBufferPointer(start: store.gradients, count: store.count))
+        #expect(unit.contains { $0 != 0 })
+        #expect(zip(unit, quarter).allSatisfy { abs(0.25 * $0 - $1) <= 1e-6 * max(1, abs($0)) })
+    }
+
+    /// With the demonstration anchor, RL updates also fit the demonstrations: from the same
+    /// seed, the anchored actor ends with a lower flow-matching loss than the plain one.
+    @Test func demoAnchorPullsTheActorTowardTheDemonstrations() throws {
+        let (dataset, base) = try Self.demos()
+        func demoLoss(anchor: Bool) throws -> (Float, Double) {
+            var config = base
+            config.rl.actorLearningRate = 3e-3
+            config.rl.criticWarmupIterations = 0
+            config.rl.demoLossCoefficient = anchor ? 1 : 0
+            let trainer = try Self.rlTrainer(config)
+            let sft = SFTTrainer(policy: trainer.policy, dataset: dataset, normStats: dataset.normStats(), settings: config.sft)
+            if anchor { trainer.demoAnchor = sft }
+            var reported = 0.0
+            for i in 1...8 { reported += try trainer.iterate(i).demoLoss }
+            let loss = try (0..<4).map { try sft.accumulateGradient(UInt64(100 + $0)) }.reduce(0, +) / 4
+            return (loss, reported)
+        }
+        let (plain, plainReported) = try demoLoss(anchor: false)
+        let (anchored, anchoredReported) = try demoLoss(anchor: true)
+        #expect(plainReported == 0 && anchoredReported > 0)
+        #expect(anchored < 0.8 * plain, "flow-matching loss on the demos: plain \(plain), anchored \(anchored)")
     }
 
     @Test func grpoUsesOnlyTheFirstEpisodeOfEachEnvironment() throws {

@@ -9,10 +9,11 @@ public enum FlowMatchingLoss {
     }
 
     /// The loss for `actions` (`batch × H·D`, normalized) given fixed `noise` and `times`;
-    /// with `accumulateGradient`, also adds `∂L/∂θ` (through the encoder) to the gradients.
+    /// with `accumulateGradient`, also adds `gradientScale × ∂L/∂θ` to the gradients, through the
+    /// encoder unless `throughEncoder` is false (a frozen encoder gets no gradient at all).
     public static func loss(
         policy: FlowPolicy, observations: ObservationBatch, actions: [Float], noise: [Float], times: [Float],
-        accumulateGradient: Bool
+        accumulateGradient: Bool, gradientScale: Float = 1, throughEncoder: Bool = true
     ) -> Float {
         let n = observations.count, d = policy.dimension
         precondition(actions.count == n * d && noise.count == n * d && times.count == n)
@@ -33,7 +34,7 @@ public enum FlowMatchingLoss {
         } } }
         var loss: Double = 0
         var dV = [Float](repeating: 0, count: n * d)
-        let scale = 1 / Float(n * d)
+        let scale = gradientScale / Float(n * d)
         for i in 0..<(n * d) {
             let r = v[i] - target[i]
             loss += Double(r * r)
@@ -41,7 +42,7 @@ public enum FlowMatchingLoss {
         }
         if accumulateGradient {
             dV.withUnsafeBufferPointer { policy.backward(dVelocity: $0.baseAddress!, dLogVariance: nil) }
-            policy.backwardEncoder()
+            if throughEncoder { policy.backwardEncoder() }
         }
         return Float(loss / Double(n * d))
     }

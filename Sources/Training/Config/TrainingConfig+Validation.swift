@@ -99,6 +99,8 @@ extension RLSettings {
             throw bad("rl.minibatchSize", minibatchSize, "in 1…rolloutLength × envs (\(batch))")
         }
         guard entropyBonus >= 0 else { throw bad("rl.entropyBonus", entropyBonus, "at least 0") }
+        guard demoLossCoefficient >= 0, demoLossCoefficient.isFinite else { throw bad("rl.demoLossCoefficient", demoLossCoefficient, "at least 0") }
+        guard !permuteAdvantages || algorithm == .ppo else { throw bad("rl.permuteAdvantages", permuteAdvantages, "only with algorithm ppo (a control experiment on GAE advantages)") }
         guard criticWarmupIterations >= 0 else { throw bad("rl.criticWarmupIterations", criticWarmupIterations, "at least 0") }
         if algorithm == .grpo {
             guard groupSize >= 2 else { throw bad("rl.groupSize", groupSize, "at least 2") }

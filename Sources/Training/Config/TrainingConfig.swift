@@ -151,6 +151,15 @@ public struct RLSettings: Codable, Sendable, Equatable {
     public var entropyBonus = 0.005
     /// Normalize advantages over the batch (PPO).
     public var normalizeAdvantages = true
+    /// Control experiment (PPO): shuffle the advantages across the rollout's decisions before
+    /// the update, which keeps the update's size and statistics but destroys its credit
+    /// assignment. A run with real advantages that does no better than this one has no signal.
+    public var permuteAdvantages = false
+    /// Weight λ of a flow-matching loss on the SFT demonstrations added to every actor
+    /// update (0: off). It pulls the velocity field back toward the demonstrations in the
+    /// directions the noisy policy gradient does not consistently push, so the update's
+    /// noise does not random-walk the policy away from what SFT taught.
+    public var demoLossCoefficient = 0.0
     /// Update only the critic for this many first iterations (the actor keeps its SFT weights meanwhile).
     public var criticWarmupIterations = 0
     /// GRPO: environments per group sharing a reset seed (G).
@@ -289,6 +298,8 @@ extension RLSettings {
         minibatchSize = try c.value(.minibatchSize, or: minibatchSize)
         entropyBonus = try c.value(.entropyBonus, or: entropyBonus)
         normalizeAdvantages = try c.value(.normalizeAdvantages, or: normalizeAdvantages)
+        permuteAdvantages = try c.value(.permuteAdvantages, or: permuteAdvantages)
+        demoLossCoefficient = try c.value(.demoLossCoefficient, or: demoLossCoefficient)
         criticWarmupIterations = try c.value(.criticWarmupIterations, or: criticWarmupIterations)
         groupSize = try c.value(.groupSize, or: groupSize)
         groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)

@@ -172,6 +172,10 @@ public final class TrainSimRun {
                                                       seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
         let trainer = RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                 seed: config.seed, environmentSteps: state.environmentSteps)
+        if config.rl.demoLossCoefficient > 0 {
+            trainer.demoAnchor = SFTTrainer(policy: policy, dataset: try demonstrations(), normStats: normStats, settings: config.sft)
+            report("rl: actor anchored to the demonstrations with flow-matching weight \(config.rl.demoLossCoefficient)")
+        }
         if source == "rl-latest" {
             trainer.optimizer.stepCount = try OptimizerState.load(into: policy.parameters, from: checkpoints.path(source))
             report("rl: resuming after iteration \(state.rlIterations)/\(total)")
@@ -216,22 +220,29 @@ public final class TrainSimRun {
 
     /// Success rate of `policy` over `episodes` evaluation episodes (environment seeds apart from training's).
     func evaluate(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int, tag: String, at steps: Int) throws -> Double {
-        let summary = try evaluationSummary(policy, normStats: normStats, episodes: episodes, split: nil)
+        let summary = try evaluationSummary(policy, normStats: normStats, episodes: episodes, split: nil, selection: true)
         let (lo, hi) = summary.wilson95
         report("eval \(tag): success \(summary.successes)/\(summary.episodes) = \(ProgressLine.fixed(summary.rate, 3)) (95 % CI \(ProgressLine.fixed(lo, 3))–\(ProgressLine.fixed(hi, 3))), \(ProgressLine.fixed(summary.seconds, 1)) s")
         try log.logEvaluation(tag: tag, success: summary.rate, environmentSteps: steps)
         return summary.rate
     }
 
-    /// Evaluates on the training split, or on `split` when given.
-    func evaluationSummary(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int, split: String?) throws -> EvaluationSummary {
+    /// Evaluates on the training split, or on `split` when given. `selection` evaluations (the
+    /// periodic ones that pick `best`) draw episodes from a stream of their own, so the final
+    /// number is measured on episodes the choice of checkpoint never saw.
+    func evaluationSummary(_ policy: FlowPolicy, normStats: NormStatsFile, episodes: Int, split: String?,
+                           selection: Bool = false) throws -> EvaluationSummary {
         var settings = config.environment
         settings.split = split ?? settings.split
+        let offset = config.eval.seedOffset &+ (selection ? Self.selectionSeedOffset : 0)
         let environment = try backend.makeEnvironment(settings, count: min(settings.envs, episodes),
-                                                      seed: config.seed &+ config.eval.seedOffset)
+                                                      seed: config.seed &+ offset)
         return try PolicyEvaluator(policy: policy, normStats: normStats)
             .evaluate(in: environment, episodes: episodes, method: config.eval.method, seed: RunSeeds.seed(config.seed, .evaluation))
     }
+
+    /// Added to the evaluation seed offset for the periodic, checkpoint-selecting evaluations.
+    static let selectionSeedOffset: UInt64 = 7_777_777
 
     func runEvaluation() throws {
         guard state.finalEvaluation == nil else { return }

@@ -27,6 +27,9 @@ public final class RLTrainer {
     public let options: LikelihoodOptions
     /// Run seed.
     public let seed: UInt64
+    /// Draws the demonstration minibatches of the actor's flow-matching anchor
+    /// (``RLSettings/demoLossCoefficient``); nil leaves the anchor off.
+    public var demoAnchor: SFTTrainer?
 
     private let packer: ObservationPacker
     private let actionNormalizer: any VectorTransform
@@ -85,7 +88,7 @@ public final class RLTrainer {
             metrics.meanReturn = outcomes.map(\.episodeReturn).reduce(0, +) / Double(outcomes.count)
         }
         computeAdvantages(&metrics)
-        update(iteration, &metrics)
+        try update(iteration, &metrics)
         let finished = clock.now
         metrics.environmentSteps = environmentSteps
         metrics.rolloutSeconds = Self.seconds(rolledOut - started)
@@ -188,6 +191,10 @@ public final class RLTrainer {
             metrics.explainedVariance = Diagnostics.explainedVariance(values: storage.valuesTN, returns: storage.returnsTN)
             metrics.meanAdvantage = Diagnostics.mean(storage.advantagesTN)
             if settings.normalizeAdvantages { storage.advantagesTN = PPOLoss.normalizeAdvantages(storage.advantagesTN) }
+            if settings.permuteAdvantages {
+                var rng = RandomSource(seed: RunSeeds.seed(seed, .update, index: UInt64(metrics.iteration) &+ 1 << 32))
+                storage.advantagesTN.shuffle(using: &rng)
+            }
         } else {
             metrics.meanAdvantage = Diagnostics.mean(order.permutation.map { storage.advantagesTN[$0] })
         }
@@ -195,7 +202,7 @@ public final class RLTrainer {
 
     // MARK: - Update
 
-    private func update(_ iteration: Int, _ metrics: inout IterationMetrics) {
+    private func update(_ iteration: Int, _ metrics: inout IterationMetrics) throws {
         guard !order.permutation.isEmpty else { return }
         let ppo = settings.algorithm == .ppo
         let warmup = ppo && iteration <= settings.criticWarmupIterations
@@ -227,8 +234,13 @@ public final class RLTrainer {
                     oldValues.append(storage.valuesTN[row])
                     targets.append(storage.returnsTN[row])
                 }
-                prefixGather.withUnsafeBufferPointer { policy.loadPrefixFeatures(UnsafeBufferPointer(rebasing: $0[0..<(size * p)]), count: size) }
                 policy.parameters.zeroGradients()
+                if !warmup, let demoAnchor, settings.demoLossCoefficient > 0 {
+                    let stream = RunSeeds.seed(seed, .sft, index: 1 << 40 | UInt64(iteration) << 16 | UInt64(updates))
+                    metrics.demoLoss += Double(try demoAnchor.accumulateGradient(stream, scale: Float(settings.demoLossCoefficient),
+                                                                                   throughEncoder: false))
+                }
+                prefixGather.withUnsafeBufferPointer { policy.loadPrefixFeatures(UnsafeBufferPointer(rebasing: $0[0..<(size * p)]), count: size) }
                 if !warmup {
                     let now = FlowLikelihood.evaluate(policy, chain: chain, options: options)
                     let actor = PPOLoss.actor(logProb: now.logProb, oldLogProb: oldLogProb, advantages: groupAdvantages,
@@ -255,7 +267,7 @@ public final class RLTrainer {
             }
         }
         metrics.pgLoss /= updates; metrics.vLoss /= updates; metrics.approxKL /= updates
-        metrics.clipFraction /= updates; metrics.entropy /= updates; metrics.gradNorm /= updates
+        metrics.clipFraction /= updates; metrics.entropy /= updates; metrics.gradNorm /= updates; metrics.demoLoss /= updates
     }
 
     /// A chain buffer for a minibatch of `size` decisions (one per size, kept).

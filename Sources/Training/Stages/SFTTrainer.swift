@@ -46,7 +46,19 @@ public final class SFTTrainer {
 
     /// SFT step `step` (0-based) of a run seeded with `seed`.
     public func step(_ step: Int, seed: UInt64) throws -> StepReport {
-        var rng = RandomSource(seed: RunSeeds.seed(seed, .sft, index: UInt64(step)))
+        policy.parameters.zeroGradients()
+        let loss = try accumulateGradient(RunSeeds.seed(seed, .sft, index: UInt64(step)))
+        let report = optimizer.step(policy.parameters)
+        return StepReport(loss: loss, gradientNorm: report.gradientNorm, applied: report.applied)
+    }
+
+    /// Adds `scale × ∂L/∂θ` of one minibatch drawn from the stream `streamSeed` to the
+    /// policy's gradients and returns its loss; takes no optimizer step. RL uses it to
+    /// anchor the actor to the demonstrations (``RLSettings/demoLossCoefficient``). It
+    /// re-encodes the policy's prefix, so a caller loads its own prefix afterwards. With
+    /// `throughEncoder` false the (frozen) encoder gets no gradient.
+    public func accumulateGradient(_ streamSeed: UInt64, scale: Float = 1, throughEncoder: Bool = true) throws -> Float {
+        var rng = RandomSource(seed: streamSeed)
         let b = settings.batchSize, h = policy.config.io.actionHorizon
         observations.removeAll(keepingCapacity: true)
         actions.removeAll(keepingCapacity: true)
@@ -61,10 +73,7 @@ public final class SFTTrainer {
         }
         for _ in 0..<actions.count { noise.append(rng.gaussian()) }
         let batch = try packer.pack(observations)
-        policy.parameters.zeroGradients()
-        let loss = FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
-                                         accumulateGradient: true)
-        let report = optimizer.step(policy.parameters)
-        return StepReport(loss: loss, gradientNorm: report.gradientNorm, applied: report.applied)
+        return FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
+                                     accumulateGradient: true, gradientScale: scale, throughEncoder: throughEncoder)
     }
 }
