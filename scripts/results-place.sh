@@ -9,7 +9,7 @@ swift build -c release --product pirl-robot >/dev/null
 runs=("$@")
 if [ ${#runs[@]} -eq 0 ]; then
   runs=(place-sft-fewshot place-ppo-flow-sde place-ppo-flow-noise place-grpo place-sft-manyshot
-        place-ablation-k2 place-ablation-k8 place-ablation-hexec1 place-ablation-hexec10
+        place-ablation-base place-ablation-k2 place-ablation-k8 place-ablation-hexec1 place-ablation-hexec10
         place-ablation-noise02 place-ablation-noise10)
 fi
 mkdir -p runs
