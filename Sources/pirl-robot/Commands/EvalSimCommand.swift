@@ -26,8 +26,8 @@ extension PirlRobot {
         @Option(help: "Worker threads (default: the number of CPU cores).")
         var threads = ProcessInfo.processInfo.activeProcessorCount
 
-        @Option(help: "Actions executed per decision (H_exec).")
-        var actionsPerDecision = 5
+        @Option(help: "Actions executed per decision (H_exec; default: the checkpoint's executed horizon, 5 for the expert).")
+        var actionsPerDecision: Int?
 
         @Flag(help: "Render and preprocess both cameras at every decision, as a learned policy needs (the expert does not).")
         var render = false
@@ -39,7 +39,7 @@ extension PirlRobot {
             guard expert != (checkpoint != nil) else {
                 throw ValidationError("say which policy to evaluate: either --checkpoint DIR or --expert.")
             }
-            guard episodes > 0, envs > 0, threads > 0, actionsPerDecision > 0 else {
+            guard episodes > 0, envs > 0, threads > 0, (actionsPerDecision ?? 1) > 0 else {
                 throw ValidationError("--episodes, --envs, --threads and --actions-per-decision must be positive.")
             }
         }
@@ -47,18 +47,20 @@ extension PirlRobot {
         func run() throws {
             let policy: ChunkPolicy
             var configuration: EnvironmentConfiguration
+            var perDecision = actionsPerDecision ?? 5
             if let checkpoint {
                 let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
+                perDecision = actionsPerDecision ?? loaded.predictor.policy.config.io.executedHorizon
                 configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
                 policy = loaded
             } else {
                 configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)
                 configuration.renderImages = render
-                policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: actionsPerDecision)
+                policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: perDecision)
             }
             let vector = try VectorEnvironment(configuration: configuration, count: envs, seed: options.seed, threads: threads)
-            let report = try Evaluator(actionsPerDecision: actionsPerDecision).evaluate(policy, on: vector, episodes: episodes)
+            let report = try Evaluator(actionsPerDecision: perDecision).evaluate(policy, on: vector, episodes: episodes)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
