@@ -10,7 +10,7 @@ runs=("$@")
 if [ ${#runs[@]} -eq 0 ]; then
   runs=(place-sft-fewshot place-ppo-flow-sde place-ppo-flow-noise place-grpo place-sft-manyshot
         place-ablation-base place-ablation-k2 place-ablation-k8 place-ablation-hexec1 place-ablation-hexec10
-        place-ablation-noise02 place-ablation-noise10)
+        place-ablation-noise02 place-ablation-noise10 place-ppo-flow-sde-hexec10)
 fi
 mkdir -p runs
 for name in "${runs[@]}"; do
