@@ -124,13 +124,13 @@ struct TrainerTests {
         let (dataset, config) = try Self.demos()
         let policy = try FlowPolicy(config: config.policyConfig())
         policy.initialize(seed: 1)
-        let sft = SFTTrainer(policy: policy, dataset: dataset, normStats: dataset.normStats(), settings: config.sft)
+        let demos = DemoFlowMatching(policy: policy, dataset: dataset, normStats: dataset.normStats(), batchSize: config.sft.batchSize)
         let store = policy.parameters
         store.zeroGradients()
-        let loss = try sft.accumulateGradient(7)
+        let loss = try demos.accumulateGradient(7)
         let unit = Array(UnsafeBufferPointer(start: store.gradients, count: store.count))
         store.zeroGradients()
-        #expect(try sft.accumulateGradient(7, scale: 0.25) == loss)
+        #expect(try demos.accumulateGradient(7, scale: 0.25) == loss)
         let quarter = Array(UnsafeBufferPointer(start: store.gradients, count: store.count))
         #expect(unit.contains { $0 != 0 })
         #expect(zip(unit, quarter).allSatisfy { abs(0.25 * $0 - $1) <= 1e-6 * max(1, abs($0)) })
@@ -146,11 +146,11 @@ struct TrainerTests {
             config.rl.criticWarmupIterations = 0
             config.rl.demoLossCoefficient = anchor ? 1 : 0
             let trainer = try Self.rlTrainer(config)
-            let sft = SFTTrainer(policy: trainer.policy, dataset: dataset, normStats: dataset.normStats(), settings: config.sft)
-            if anchor { trainer.demoAnchor = sft }
+            let demos = DemoFlowMatching(policy: trainer.policy, dataset: dataset, normStats: dataset.normStats(), batchSize: config.sft.batchSize)
+            if anchor { trainer.demoAnchor = demos }
             var reported = 0.0
             for i in 1...8 { reported += try trainer.iterate(i).demoLoss }
-            let loss = try (0..<4).map { try sft.accumulateGradient(UInt64(100 + $0)) }.reduce(0, +) / 4
+            let loss = try (0..<4).map { try demos.accumulateGradient(UInt64(100 + $0)) }.reduce(0, +) / 4
             return (loss, reported)
         }
         let (plain, plainReported) = try demoLoss(anchor: false)

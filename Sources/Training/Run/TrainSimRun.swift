@@ -173,7 +173,8 @@ public final class TrainSimRun {
         let trainer = RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                 seed: config.seed, environmentSteps: state.environmentSteps)
         if config.rl.demoLossCoefficient > 0 {
-            trainer.demoAnchor = SFTTrainer(policy: policy, dataset: try demonstrations(), normStats: normStats, settings: config.sft)
+            trainer.demoAnchor = DemoFlowMatching(policy: policy, dataset: try demonstrations(), normStats: normStats,
+                                                  batchSize: config.sft.batchSize)
             report("rl: actor anchored to the demonstrations with flow-matching weight \(config.rl.demoLossCoefficient)")
         }
         if source == "rl-latest" {

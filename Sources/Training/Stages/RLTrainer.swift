@@ -29,7 +29,7 @@ public final class RLTrainer {
     public let seed: UInt64
     /// Draws the demonstration minibatches of the actor's flow-matching anchor
     /// (``RLSettings/demoLossCoefficient``); nil leaves the anchor off.
-    public var demoAnchor: SFTTrainer?
+    public var demoAnchor: DemoFlowMatching?
 
     private let packer: ObservationPacker
     private let actionNormalizer: any VectorTransform
