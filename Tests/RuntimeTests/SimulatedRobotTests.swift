@@ -35,6 +35,10 @@ import Testing
         #expect(report.episodes.count == 2)
         #expect(report.stopReason == "2 episodes done")
         #expect(report.episodes.allSatisfy { $0.steps <= 40 && !$0.instruction.isEmpty })
+        // A failed episode carries the task's reason, and the summary counts them.
+        #expect(report.episodes.allSatisfy { $0.success == ($0.failure == nil) })
+        let failed = report.episodes.filter { !$0.success }.count
+        #expect(report.summary.contains("failures: ") == (failed > 0), "\(report.summary)")
         #expect(report.chunks >= 4)
         let episodes = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(episodes == ["episode_000000", "episode_000001"])

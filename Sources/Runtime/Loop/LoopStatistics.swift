@@ -1,4 +1,5 @@
 import Histogram
+import SimTrainer
 
 /// What a run measured; printed as the end-of-run summary.
 public struct LoopReport: Sendable {
@@ -51,6 +52,9 @@ public struct LoopReport: Sendable {
             let successes = episodes.filter(\.success).count
             lines.append("episodes \(episodes.count), success \(successes)/\(episodes.count) "
                          + String(format: "(%.0f %%)", 100 * Double(successes) / Double(episodes.count)))
+            var failures: [String: Int] = [:]
+            for episode in episodes where !episode.success { failures[episode.failure ?? "unknown", default: 0] += 1 }
+            if !failures.isEmpty { lines.append("failures: \(FailureCounts.summary(failures))") }
         }
         if let schedulingNotice { lines.append(schedulingNotice) }
         return lines.joined(separator: "\n")

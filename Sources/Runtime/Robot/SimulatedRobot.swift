@@ -71,7 +71,8 @@ public final class SimulatedRobot: RobotBackend {
         if result.done {
             let outcome = EpisodeOutcome(episode: episode, success: environment.episodeSucceeded,
                                          steps: environment.episodeStep, episodeReturn: environment.episodeReturn,
-                                         instruction: environment.setup.instruction, diverged: result.diverged)
+                                         instruction: environment.setup.instruction, diverged: result.diverged,
+                                         failure: environment.episodeFailure)
             outcomes.append(outcome)
             try recorder?.finish(outcome, setup: environment.setup)
             pendingOutcome = outcome
@@ -152,4 +153,6 @@ public struct EpisodeOutcome: Sendable, Codable, Equatable {
     public var instruction: String
     /// The simulation diverged (NaN) and was reset.
     public var diverged: Bool
+    /// Why it failed, in the task's words ("held over the plate"); `nil` on success.
+    public var failure: String? = nil
 }

@@ -40,6 +40,9 @@ public final class SimEnvironment {
     public private(set) var progress = 0.0
     /// Whether the current episode has succeeded at some step.
     public private(set) var episodeSucceeded = false
+    /// Why the current episode failed, once it has (ran out of time: the task's
+    /// ``SimTask/failure(of:in:)``; or "physics diverged"); `nil` before that and on success.
+    public private(set) var episodeFailure: String?
 
     private let randomizer: SceneRandomizer
     private var random = SimRandom(seed: 0)
@@ -124,6 +127,7 @@ public final class SimEnvironment {
         episodeStep = 0
         episodeReturn = 0
         episodeSucceeded = false
+        episodeFailure = nil
         pendingHead = 0
     }
 
@@ -151,6 +155,7 @@ public final class SimEnvironment {
         for _ in 0..<configuration.physicsSteps(inTick: episodeStep) { data.step() }
         episodeStep += 1
         if data.hasDiverged {
+            episodeFailure = "physics diverged"
             return StepResult(reward: 0, terminated: true, truncated: false, success: false, diverged: true, steps: 1)
         }
         let outcome = task.outcome(of: setup, in: SceneState(data: data, layout: layout))
@@ -159,7 +164,9 @@ public final class SimEnvironment {
         progress = outcome.progress
         episodeReturn += reward
         episodeSucceeded = episodeSucceeded || outcome.success
-        return StepResult(reward: reward, terminated: outcome.success, truncated: !outcome.success && episodeStep >= maxSteps,
+        let truncated = !outcome.success && episodeStep >= maxSteps
+        if truncated { episodeFailure = task.failure(of: setup, in: SceneState(data: data, layout: layout)) }
+        return StepResult(reward: reward, terminated: outcome.success, truncated: truncated,
                           success: outcome.success, diverged: false, steps: 1)
     }
 

@@ -1,5 +1,5 @@
 /// How one finished episode went.
-public struct EpisodeSummary: Sendable, Equatable {
+public struct EpisodeSummary: Sendable, Equatable, Codable {
     /// Environment that ran it.
     public var environment: Int
     /// Its index among that environment's episodes.
@@ -14,6 +14,10 @@ public struct EpisodeSummary: Sendable, Equatable {
     public var diverged: Bool
     /// The instruction.
     public var instruction: String
+    /// Why it failed (``SimEnvironment/episodeFailure``); `nil` on success.
+    public var failure: String? = nil
+    /// What the episode placed where (cube poses, goal), to relate outcomes to layouts.
+    public var setup: EpisodeSetup? = nil
 }
 
 /// What a batch step returns.
@@ -91,7 +95,8 @@ public final class VectorEnvironment: @unchecked Sendable {
                 self.summaries[i] = EpisodeSummary(
                     environment: i, episode: environment.episodeIndex, success: environment.episodeSucceeded,
                     episodeReturn: environment.episodeReturn, length: environment.episodeStep, diverged: result.diverged,
-                    instruction: environment.setup.instruction)
+                    instruction: environment.setup.instruction, failure: environment.episodeFailure,
+                    setup: environment.setup)
                 environment.reset()
             }
             self.observations[i] = try environment.observe(using: renderer)

@@ -12,6 +12,13 @@ public struct EvaluationReport: Sendable, Codable {
     public var diverged: Int
     /// Wall time (s).
     public var seconds: Double
+    /// Failed episodes by reason (``EpisodeSummary/failure``), e.g. `["held over the plate": 12]`.
+    public var failures: [String: Int] = [:]
+    /// Every episode, in the order they finished (LeRobot's `per_episode`).
+    public var episodes: [EpisodeSummary] = []
+
+    /// The failure counts, most frequent first, as "12 held over the plate, 3 cube never moved".
+    public var failureSummary: String { FailureCounts.summary(failures) }
 }
 
 /// Runs a ``ChunkPolicy`` for a fixed number of episodes on a
@@ -46,6 +53,8 @@ public struct Evaluator {
             observations = step.observations
         }
         let successes = summaries.filter(\.success).count
+        var failures: [String: Int] = [:]
+        for summary in summaries where !summary.success { failures[summary.failure ?? "unknown", default: 0] += 1 }
         let elapsed = clock.now - started
         return EvaluationReport(
             task: vector.environments[0].configuration.task,
@@ -53,6 +62,7 @@ public struct Evaluator {
             meanLength: Double(summaries.map(\.length).reduce(0, +)) / Double(episodes),
             meanReturn: summaries.map(\.episodeReturn).reduce(0, +) / Double(episodes),
             diverged: summaries.filter(\.diverged).count,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            failures: failures, episodes: summaries)
     }
 }

@@ -25,4 +25,10 @@ public struct LiftTask: SimTask {
         let progress = 0.5 * (1 - tanh(10 * reach)) + 0.5 * min(max(rise / Self.height, 0), 1)
         return TaskOutcome(success: rise >= Self.height, progress: progress)
     }
+
+    public func failure(of setup: EpisodeSetup, in state: SceneState) -> String {
+        let rise = state.cubes[0].z - SceneMJCF.cubeSize / 2
+        if rise < 0.005 { return state.cubeTouchesJaw ? "gripped, not lifted" : "cube not lifted" }
+        return "lifted less than \(Int(Self.height * 100)) cm"
+    }
 }

@@ -96,4 +96,8 @@ public struct PickPlaceSuite: SimTask {
     public func outcome(of setup: EpisodeSetup, in state: SceneState) -> TaskOutcome {
         PlaceTask.placed(setup, state)
     }
+
+    public func failure(of setup: EpisodeSetup, in state: SceneState) -> String {
+        PlaceTask.placeFailure(setup, state)
+    }
 }

@@ -28,6 +28,25 @@ public struct PlaceTask: SimTask {
         Self.placed(setup, state)
     }
 
+    public func failure(of setup: EpisodeSetup, in state: SceneState) -> String {
+        Self.placeFailure(setup, state)
+    }
+
+    /// The first unmet part of the place predicate, shared with the pick-and-place suite:
+    /// whether the cube was never moved, is still touched or carried, or was let go in the wrong place.
+    static func placeFailure(_ setup: EpisodeSetup, _ state: SceneState) -> String {
+        guard let plate = setup.plate, let start = setup.cubes.first?.position else { return "no plate" }
+        let cube = state.cubes[0]
+        let over = (cube - plate.position).horizontalLength < SceneMJCF.plateRadius - 0.01
+        let onTable = cube.z < SceneMJCF.cubeSize / 2 + 0.005
+        if onTable && (cube - start).horizontalLength < 0.01 { return "cube never moved" }
+        if state.cubeTouchesJaw {
+            if over { return "held over the plate" }
+            return onTable ? "jaw against the cube on the table" : "carried, not over the plate"
+        }
+        return over ? "on the plate, not resting flat" : "let go off the plate"
+    }
+
     /// The place predicate, shared with the pick-and-place suite.
     static func placed(_ setup: EpisodeSetup, _ state: SceneState) -> TaskOutcome {
         guard let plate = setup.plate else { return TaskOutcome(success: false, progress: 0) }

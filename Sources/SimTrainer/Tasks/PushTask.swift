@@ -34,4 +34,10 @@ public struct PushTask: SimTask {
         let inside = abs(offset.x) < limit && abs(offset.y) < limit && state.cubes[0].z < SceneMJCF.cubeSize
         return TaskOutcome(success: inside, progress: 1 - tanh(10 * offset.horizontalLength))
     }
+
+    public func failure(of setup: EpisodeSetup, in state: SceneState) -> String {
+        guard let start = setup.cubes.first?.position else { return "no cube" }
+        if state.cubes[0].z >= SceneMJCF.cubeSize { return "cube lifted or tipped" }
+        return (state.cubes[0] - start).horizontalLength < 0.01 ? "cube never moved" : "cube outside the zone"
+    }
 }

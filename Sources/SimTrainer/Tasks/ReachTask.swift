@@ -26,4 +26,9 @@ public struct ReachTask: SimTask {
         let distance = (state.tcp - target.position).length
         return TaskOutcome(success: distance < Self.tolerance, progress: 1 - tanh(10 * distance))
     }
+
+    public func failure(of setup: EpisodeSetup, in state: SceneState) -> String {
+        guard let target = setup.target else { return "no target" }
+        return (state.tcp - target.position).length < 3 * Self.tolerance ? "near the target" : "far from the target"
+    }
 }

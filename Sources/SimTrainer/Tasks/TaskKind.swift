@@ -35,6 +35,10 @@ public protocol SimTask: Sendable {
     func sampleEpisode(_ random: inout SimRandom) -> EpisodeSetup
     /// The success predicate and shaped progress for the current state.
     func outcome(of setup: EpisodeSetup, in state: SceneState) -> TaskOutcome
+    /// Why the predicate does not hold in `state`, in a few words ("let go off the
+    /// plate"), for the failure breakdown of an evaluation; asked only when an
+    /// episode runs out of time, never per step.
+    func failure(of setup: EpisodeSetup, in state: SceneState) -> String
 }
 
 /// Shared sampling helpers.

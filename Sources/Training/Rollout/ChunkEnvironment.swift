@@ -10,11 +10,13 @@ public struct EpisodeOutcome: Sendable, Equatable {
     public var episodeReturn: Double
     /// Control steps.
     public var length: Int
+    /// Why it failed, in a few words (the task's reason); `nil` on success or when unknown.
+    public var failure: String?
 
     /// Creates an outcome.
-    public init(environment: Int, success: Bool, episodeReturn: Double, length: Int) {
+    public init(environment: Int, success: Bool, episodeReturn: Double, length: Int, failure: String? = nil) {
         self.environment = environment; self.success = success
-        self.episodeReturn = episodeReturn; self.length = length
+        self.episodeReturn = episodeReturn; self.length = length; self.failure = failure
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SimTrainer
 
 /// Where a run stands (`state.json` in the run directory), written after every
 /// checkpoint so `train-sim` can resume each stage from its last checkpoint.
@@ -55,11 +56,19 @@ public struct EvaluationSummary: Codable, Sendable, Equatable {
     public var meanLength: Double
     /// Wall time (s).
     public var seconds: Double
+    /// Failed episodes by the task's reason ("held over the plate": 12); absent in runs written before it existed.
+    public var failures: [String: Int]?
 
     /// Creates a summary.
-    public init(successes: Int, episodes: Int, meanReturn: Double, meanLength: Double, seconds: Double) {
+    public init(successes: Int, episodes: Int, meanReturn: Double, meanLength: Double, seconds: Double,
+                failures: [String: Int]? = nil) {
         self.successes = successes; self.episodes = episodes; self.meanReturn = meanReturn
-        self.meanLength = meanLength; self.seconds = seconds
+        self.meanLength = meanLength; self.seconds = seconds; self.failures = failures
+    }
+
+    /// The failure counts, most frequent first: "12 held over the plate, 3 cube never moved".
+    public var failureSummary: String {
+        FailureCounts.summary(failures ?? [:])
     }
 
     /// Success rate.

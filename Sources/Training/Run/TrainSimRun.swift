@@ -252,6 +252,7 @@ public final class TrainSimRun {
         let summary = try evaluationSummary(policy, normStats: normStats, episodes: config.eval.episodes, split: config.eval.split)
         let (lo, hi) = summary.wilson95
         report("eval final (\(name)): success \(summary.successes)/\(summary.episodes) = \(ProgressLine.fixed(summary.rate, 3)) (95 % CI \(ProgressLine.fixed(lo, 3))–\(ProgressLine.fixed(hi, 3)))")
+        if summary.successes < summary.episodes { report("eval final failures: \(summary.failureSummary)") }
         try log.logEvaluation(tag: "final", success: summary.rate, environmentSteps: state.environmentSteps)
         try checkpoints.save("final", policy: policy, normStats: normStats,
                              provenance: provenance(steps: state.environmentSteps, evalSuccess: summary.rate))

@@ -51,7 +51,8 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
             rewards[e] = r.reward; terminated[e] = r.terminated; truncated[e] = r.truncated; executed[e] = r.steps
         }
         let finished = result.finished.map {
-            EpisodeOutcome(environment: $0.environment, success: $0.success, episodeReturn: $0.episodeReturn, length: $0.length)
+            EpisodeOutcome(environment: $0.environment, success: $0.success, episodeReturn: $0.episodeReturn, length: $0.length,
+                           failure: $0.failure)
         }
         return ChunkStep(observations: try convert(result.observations), rewards: rewards, terminated: terminated,
                          truncated: truncated, executedSteps: executed, finished: finished)

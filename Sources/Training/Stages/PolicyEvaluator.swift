@@ -46,10 +46,12 @@ public final class PolicyEvaluator {
             observations = step.observations
         }
         let elapsed = clock.now - started
+        var failures: [String: Int] = [:]
+        for outcome in outcomes where !outcome.success { failures[outcome.failure ?? "unknown", default: 0] += 1 }
         return EvaluationSummary(
             successes: outcomes.filter(\.success).count, episodes: episodes,
             meanReturn: outcomes.map(\.episodeReturn).reduce(0, +) / Double(episodes),
             meanLength: Double(outcomes.map(\.length).reduce(0, +)) / Double(episodes),
-            seconds: RLTrainer.seconds(elapsed))
+            seconds: RLTrainer.seconds(elapsed), failures: failures)
     }
 }

@@ -32,7 +32,7 @@ extension PirlRobot {
         @Flag(help: "Render and preprocess both cameras at every decision, as a learned policy needs (the expert does not).")
         var render = false
 
-        @Flag(help: "Print the report as JSON.")
+        @Flag(help: "Print the report as JSON, with every episode (setup, outcome, failure reason).")
         var json = false
 
         func validate() throws {
@@ -68,6 +68,7 @@ extension PirlRobot {
             } else {
                 let s = report.success
                 print("\(options.task.rawValue): \(expert ? "expert" : "checkpoint") success \(s.successes)/\(s.episodes) = \(String(twoDecimals: 100 * s.rate)) % (95 % Wilson CI \(String(twoDecimals: 100 * s.lower))–\(String(twoDecimals: 100 * s.upper)) %), mean length \(String(twoDecimals: report.meanLength)) steps, \(report.diverged) diverged, \(String(twoDecimals: report.seconds)) s")
+                if !report.failures.isEmpty { print("failures: \(report.failureSummary)") }
             }
         }
     }
