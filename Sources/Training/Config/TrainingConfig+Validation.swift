@@ -73,6 +73,10 @@ extension SFTSettings {
         guard steps >= 0 else { throw bad("sft.steps", steps, "at least 0 (0 skips SFT)") }
         guard batchSize >= 1 else { throw bad("sft.batchSize", batchSize, "at least 1") }
         guard learningRate > 0, learningRate < 1 else { throw bad("sft.learningRate", learningRate, "in (0, 1)") }
+        guard warmupSteps >= 0, warmupSteps <= steps else { throw bad("sft.warmupSteps", warmupSteps, "in [0, sft.steps]") }
+        guard finalLearningRate >= 0, finalLearningRate <= learningRate else {
+            throw bad("sft.finalLearningRate", finalLearningRate, "in [0, sft.learningRate]")
+        }
         guard weightDecay >= 0, weightDecay < 1 else { throw bad("sft.weightDecay", weightDecay, "in [0, 1)") }
         guard maxGradNorm > 0 else { throw bad("sft.maxGradNorm", maxGradNorm, "positive") }
     }

@@ -90,8 +90,14 @@ public struct SFTSettings: Codable, Sendable, Equatable {
     public var steps = 1500
     /// Demonstration samples per step.
     public var batchSize = 32
-    /// AdamW learning rate (whole network).
+    /// AdamW learning rate (whole network): the peak when a schedule decays it.
     public var learningRate = 3e-4
+    /// How the learning rate moves over the steps (``LearningRateSchedule``).
+    public var learningRateSchedule = LearningRateSchedule.constant
+    /// Steps of linear warm-up from 0 to `learningRate`.
+    public var warmupSteps = 0
+    /// The rate the cosine schedule reaches at the last step.
+    public var finalLearningRate = 0.0
     /// AdamW decoupled weight decay.
     public var weightDecay = 0.01
     /// Global gradient-norm clip.
@@ -267,6 +273,9 @@ extension SFTSettings {
         steps = try c.value(.steps, or: steps)
         batchSize = try c.value(.batchSize, or: batchSize)
         learningRate = try c.value(.learningRate, or: learningRate)
+        learningRateSchedule = try c.value(.learningRateSchedule, or: learningRateSchedule)
+        warmupSteps = try c.value(.warmupSteps, or: warmupSteps)
+        finalLearningRate = try c.value(.finalLearningRate, or: finalLearningRate)
         weightDecay = try c.value(.weightDecay, or: weightDecay)
         maxGradNorm = try c.value(.maxGradNorm, or: maxGradNorm)
     }

@@ -110,7 +110,8 @@ public final class TrainSimRun {
             let done = step + 1
             if done % 100 == 0 || done == total {
                 try log.events.flush()
-                report("sft: step \(done)/\(total) | loss \(ProgressLine.fixed(recent / Double(recentCount), 4))")
+                report("sft: step \(done)/\(total) | loss \(ProgressLine.fixed(recent / Double(recentCount), 4))"
+                       + " | lr \(String(format: "%.2e", config.sft.learningRate(atStep: step)))")
                 recent = 0; recentCount = 0
             }
             if done % 500 == 0 || done == total {

@@ -2,7 +2,8 @@ import Policy
 
 /// Flow matching on demonstrations (flow-rl.md §2): each step takes one AdamW step on
 /// `mean((v_θ(x_t, t, o) − (ε − a))²)` over a ``DemoFlowMatching`` minibatch, through the
-/// whole network but the noise head and critic. Step s draws from its own seeded stream, so
+/// whole network but the noise head and critic, at the step's scheduled learning rate
+/// (``SFTSettings/learningRate(atStep:)``). Step s draws from its own seeded stream, so
 /// a resumed stage repeats exactly what an uninterrupted one would have done.
 public final class SFTTrainer {
     /// The policy being trained.
@@ -36,6 +37,7 @@ public final class SFTTrainer {
     /// SFT step `step` (0-based) of a run seeded with `seed`.
     public func step(_ step: Int, seed: UInt64) throws -> StepReport {
         policy.parameters.zeroGradients()
+        optimizer.groups[0].learningRate = Float(settings.learningRate(atStep: step))
         let loss = try batches.accumulateGradient(RunSeeds.seed(seed, .sft, index: UInt64(step)))
         let report = optimizer.step(policy.parameters)
         return StepReport(loss: loss, gradientNorm: report.gradientNorm, applied: report.applied)
