@@ -80,6 +80,20 @@ def test_sim_run_finishes_an_episode_and_records_it(checkpoint, tmp_path):
     assert np.all(np.diff(np.load(episode / "time.npy")) > 0)
 
 
+def test_sim_ramp_is_counted_in_simulated_time(checkpoint, tmp_path):
+    # At --speed 10 the loop ticks 300 times a wall-clock second, but the twin still moves 30
+    # ticks a simulated second: a 0.5 s ramp is 15 ticks, not 150 (which once stretched the
+    # start-up ramp over most of a `place` episode at --speed 4).
+    log = tmp_path / "dry.jsonl"
+    pirl("run", "--sim", "--task", "reach", "--checkpoint", checkpoint, "--dry-run", "--dry-run-log", str(log),
+         "--duration", "1", "--speed", "10", "--ramp-s", "0.5", "--no-realtime", timeout=600)
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(lines) > 100
+    ramping = [line["tick"] for line in lines if "ramp" in line["flags"]]
+    assert len(ramping) == 15, ramping
+    assert ramping == list(range(ramping[0], ramping[0] + 15))
+
+
 def calibrated_arm(bus):
     """Make the virtual arm look like one calibrated with calibration/so101_example.json, resting mid-range."""
     calibration = json.loads(Path(CALIBRATION).read_text())

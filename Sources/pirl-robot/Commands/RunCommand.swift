@@ -74,7 +74,10 @@ struct Run: ParsableCommand {
     @Option(help: "Largest change of a joint per tick (radians; gripper opening units).")
     var maxStepRad: Float = 0.05
 
-    @Option(help: "Seconds over which the step limit ramps up at start.")
+    @Option(help: "Largest change of the gripper opening per tick (0 closed … 1 open).")
+    var maxGripperStep: Float = 0.05
+
+    @Option(help: "Seconds of robot time (simulated time with --sim) over which the step limit ramps up at start.")
     var rampS: Double = 2
 
     @Option(help: "How overlapping chunks blend: cross-fade, replace or ensemble.")
@@ -94,6 +97,7 @@ struct Run: ParsableCommand {
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         guard maxStepRad > 0 else { throw ValidationError("--max-step-rad must be positive") }
+        guard maxGripperStep > 0 else { throw ValidationError("--max-gripper-step must be positive") }
         guard rampS >= 0 else { throw ValidationError("--ramp-s must not be negative") }
         if sim {
             if port != nil || calibration != nil || !cameras.isEmpty {
@@ -161,7 +165,7 @@ struct Run: ParsableCommand {
                                            cameras: io.cameras.map(\.name), imageWidth: size.width,
                                            imageHeight: size.height, seed: seed)
         }
-        try runLoop(backend: backend, dry: dry, source: source, rig: rig, hertz: rate,
+        try runLoop(backend: backend, dry: dry, source: source, rig: rig, hertz: rate, robotHertz: rate,
                     horizon: io.actionHorizon, executed: io.executedHorizon, recorder: recorder)
         if let recorder {
             try recorder.finishRun(instruction: prompt!)
@@ -201,7 +205,8 @@ struct Run: ParsableCommand {
             backend = dry!
         }
         try runLoop(backend: backend, dry: dry, source: source, rig: nil, hertz: environment.controlRate * speed,
-                    horizon: io.actionHorizon, executed: io.executedHorizon, maxEpisodes: episodes)
+                    robotHertz: environment.controlRate, horizon: io.actionHorizon, executed: io.executedHorizon,
+                    maxEpisodes: episodes)
         if let recorder = twin.recorder { print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)") }
     }
 
@@ -213,13 +218,17 @@ struct Run: ParsableCommand {
         }, uniquingKeysWith: { _, last in last })
     }
 
+    /// Runs the control loop at `hertz` ticks per wall-clock second; `robotHertz` is the robot's own
+    /// rate (the simulated control rate when `--speed` runs the twin faster than real time), which
+    /// the step limit and the ramp are measured in.
     func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
-                 hertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
+                 hertz: Double, robotHertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
                  recorder: EpisodeRecorder? = nil) throws {
-        let d = backend.jointNames.count
-        var maxStep = [Float](repeating: maxStepRad, count: d)
-        maxStep[d - 1] = min(maxStepRad, 0.05)  // gripper opening units
-        let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * hertz),
+        let kinds = RobotSpec.named(robot)!.joints.map(\.kind)
+        let maxStep = kinds.map { $0 == .gripper ? maxGripperStep : maxStepRad }
+        // The ramp is robot time: at --speed 4, a 2 s ramp counted in wall-clock ticks would cover
+        // 8 s of the twin's motion, longer than a whole `place` episode.
+        let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * robotHertz),
                                   jointNames: backend.jointNames)
         let options = LoopOptions(hertz: hertz, maxTicks: duration.map { Int($0 * hertz) }, maxEpisodes: maxEpisodes,
                                   refillThreshold: max(0, horizon - executed), watchdogTicks: max(horizon, Int(hertz / 2)),
