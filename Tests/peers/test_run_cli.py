@@ -80,6 +80,13 @@ def test_sim_run_finishes_an_episode_and_records_it(checkpoint, tmp_path):
     assert np.all(np.diff(np.load(episode / "time.npy")) > 0)
 
 
+def test_step_limits_must_be_positive(checkpoint):
+    for flag in ("--max-step-rad", "--max-gripper-step"):
+        result = pirl("run", "--sim", "--checkpoint", checkpoint, flag, "0", check=False)
+        assert result.returncode != 0
+        assert f"{flag} must be positive" in result.stderr
+
+
 def test_sim_ramp_is_counted_in_simulated_time(checkpoint, tmp_path):
     # At --speed 10 the loop ticks 300 times a wall-clock second, but the twin still moves 30
     # ticks a simulated second: a 0.5 s ramp is 15 ticks, not 150 (which once stretched the
