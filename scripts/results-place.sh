@@ -12,7 +12,8 @@ if [ ${#runs[@]} -eq 0 ]; then
   runs=(place-sft-fewshot place-ppo-flow-sde place-ppo-flow-noise place-grpo place-sft-manyshot
         place-ablation-base place-ablation-k2 place-ablation-k8 place-ablation-hexec1 place-ablation-hexec10
         place-ablation-noise02 place-ablation-noise10 place-ppo-flow-sde-hexec10 place-ppo-flow-sde-hexec1
-        place-h10-sft-fewshot place-h10-ppo-flow-sde place-h10-ppo-flow-sde-256envs place-h10-sft-manyshot
+        place-h10-sft-fewshot place-h10-ppo-flow-sde place-h10-ppo-flow-sde-256envs place-h10-ppo-flow-sde-noise02
+        place-h10-sft-manyshot
         place-ppo-flow-sde-manyshot)
 fi
 for name in "${runs[@]}"; do
