@@ -71,7 +71,7 @@ struct Run: ParsableCommand {
     @Option(help: "Denoising steps override.")
     var steps: Int?
 
-    @Option(help: "Largest change of a joint per tick (radians; gripper opening units).")
+    @Option(help: "Largest change of an arm joint per tick (radians).")
     var maxStepRad: Float = 0.05
 
     @Option(help: "Largest change of the gripper opening per tick (0 closed … 1 open).")
@@ -220,7 +220,7 @@ struct Run: ParsableCommand {
 
     /// Runs the control loop at `hertz` ticks per wall-clock second; `robotHertz` is the robot's own
     /// rate (the simulated control rate when `--speed` runs the twin faster than real time), which
-    /// the step limit and the ramp are measured in.
+    /// the start-up ramp is measured in.
     func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
                  hertz: Double, robotHertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
                  recorder: EpisodeRecorder? = nil) throws {
