@@ -7,6 +7,7 @@ import json
 import os
 import random
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -125,28 +126,26 @@ def test_bench_policy_prints_every_figure(tmp_path):
         assert line in out, out
 
 
-REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-BUNDLED = sorted(d for d in os.listdir(os.path.join(REPO, "checkpoints"))
-                 if os.path.isdir(os.path.join(REPO, "checkpoints", d)))
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = sorted(d.name for d in (REPO_ROOT / "checkpoints").iterdir() if d.is_dir())
 
 
 @pytest.mark.parametrize("name", BUNDLED)
 def test_bundled_checkpoint_is_small_readable_and_documented(name):
-    directory = os.path.join(REPO, "checkpoints", name)
-    size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
-    assert size < 20 * 1024 * 1024
-    weights = load_file(os.path.join(directory, "model.safetensors"))   # not an LFS pointer
+    directory = REPO_ROOT / "checkpoints" / name
+    assert sum(f.stat().st_size for f in directory.iterdir()) < 20 * 1024 * 1024
+    weights = load_file(str(directory / "model.safetensors"))   # not an LFS pointer
     assert all(np.isfinite(w).all() for w in weights.values())
-    out = run("policy", "info", directory).stdout
+    out = run("policy", "info", str(directory)).stdout
     assert f"parameters: {sum(w.size for w in weights.values())}" in out
-    card = open(os.path.join(directory, "MODEL_CARD.md")).read()
+    card = (directory / "MODEL_CARD.md").read_text()
     assert f"checkpoints/{name}" in card and "eval-sim" in card
 
 
 def test_bundled_place_policy_places_the_cube():
     # 96.7 % over 600 episodes (its model card): 8 episodes with fewer than 6 successes would
     # happen about 2 times in 1,000 for a policy that good.
-    out = run("eval-sim", "--task", "place", "--checkpoint", os.path.join(REPO, "checkpoints", "place"),
+    out = run("eval-sim", "--task", "place", "--checkpoint", str(REPO_ROOT / "checkpoints" / "place"),
               "--episodes", "8", "--envs", "8").stdout
     successes = int(out.split("checkpoint success ")[1].split("/")[0])
     assert successes >= 6, out
