@@ -16,15 +16,21 @@ struct FlowMatchingTests {
         #expect(abs(below - 0.353_553) < 0.005, "P(b ≤ ½) = \(below)")
     }
 
-    @Test func adamWStepsOnTheFlowMatchingLossReduceIt() throws {
+    /// A small policy initialized from `seed` and a fixed flow-matching problem of `n` samples.
+    private func problem(seed: UInt64, n: Int) throws -> (FlowPolicy, ObservationBatch, [Float], [Float], [Float]) {
         let policy = try FlowPolicy(config: Support.smallConfig())
-        policy.initialize(seed: 102)
-        var rng = RandomSource(seed: 103)
-        let n = 8, d = policy.dimension
+        policy.initialize(seed: seed)
+        var rng = RandomSource(seed: seed + 1)
+        let d = policy.dimension
         let batch = Support.randomBatch(policy.config, count: n, rng: &rng)
         let actions = (0..<(n * d)).map { _ in rng.gaussian() * 0.3 + 0.5 }
         let noise = (0..<(n * d)).map { _ in rng.gaussian() }
         let times = (0..<n).map { _ in FlowMatchingLoss.sampleTime(using: &rng) }
+        return (policy, batch, actions, noise, times)
+    }
+
+    @Test func adamWStepsOnTheFlowMatchingLossReduceIt() throws {
+        let (policy, batch, actions, noise, times) = try problem(seed: 102, n: 8)
         var optimizer = AdamW(groups: [.init(name: "all", layout: policy.parameters.layout, learningRate: 3e-3, weightDecay: 0, where: { _ in true })])
         let first = FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times, accumulateGradient: false)
         for _ in 0..<60 {
@@ -34,5 +40,26 @@ struct FlowMatchingTests {
         }
         let last = FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times, accumulateGradient: false)
         #expect(last < 0.5 * first, "FM loss \(first) → \(last)")
+    }
+
+    /// RL's replayed decisions are scored on stored prefix features: the loss and the
+    /// gradient of every non-encoder parameter match re-encoding the observations.
+    @Test func lossOnLoadedPrefixMatchesEncodingTheObservations() throws {
+        let n = 5
+        let (policy, batch, actions, noise, times) = try problem(seed: 104, n: n)
+        let store = policy.parameters
+        store.zeroGradients()
+        let encoded = FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
+                                            accumulateGradient: true, throughEncoder: false)
+        let viaEncoding = Array(UnsafeBufferPointer(start: store.gradients, count: store.count))
+        let prefix = policy.prefixFeatures
+        store.zeroGradients()
+        prefix.withUnsafeBufferPointer { policy.loadPrefixFeatures($0, count: n) }
+        let loaded = FlowMatchingLoss.lossOnLoadedPrefix(policy: policy, rows: n, actions: actions, noise: noise, times: times,
+                                                         accumulateGradient: true)
+        let viaPrefix = Array(UnsafeBufferPointer(start: store.gradients, count: store.count))
+        #expect(loaded == encoded)
+        #expect(viaEncoding.contains { $0 != 0 })
+        #expect(viaPrefix == viaEncoding)
     }
 }

@@ -32,31 +32,57 @@ struct EnvironmentTests {
         #expect(environment.episodeStep == 7)
     }
 
-    @Test("The sparse reward is +1 on success; shaping adds the change of progress, which telescopes")
-    func rewards() throws {
-        var configuration = EnvironmentConfiguration(task: .reach)
+    /// The scripted expert through one episode of `task` with shaping on: `onStep` sees the
+    /// environment after each step, the step's result and the potential before it. Returns the environment, the start potential
+    /// and the last step.
+    private func shapedExpertEpisode(_ task: TaskKind, potential: ShapingPotential = .distance,
+                                     onStep: (SimEnvironment, StepResult, Double) -> Void) throws -> (SimEnvironment, Double, StepResult) {
+        var configuration = EnvironmentConfiguration(task: task)
         configuration.renderImages = false
         configuration.shapedReward = true
+        configuration.shapingPotential = potential
         let environment = try SimEnvironment(configuration: configuration, seed: 8)
         environment.reset()
         let start = environment.progress
         let expert = try ScriptedExpert(seed: 8)
         var action = [Float](repeating: 0, count: 6)
         var last = StepResult(reward: 0, terminated: false, truncated: false, success: false, diverged: false, steps: 0)
-        var shapedSeen = false
         while !last.done {
             let before = environment.progress
             expert.action(for: try environment.observe(using: nil), into: &action)
             last = action.withUnsafeBufferPointer { environment.step($0) }
-            if !last.done {
-                #expect(abs(last.reward - (environment.progress - before)) < 1e-12)
-                shapedSeen = shapedSeen || last.reward != 0
-            }
+            onStep(environment, last, before)
+        }
+        return (environment, start, last)
+    }
+
+    @Test("The sparse reward is +1 on success; shaping adds the change of progress, which telescopes")
+    func rewards() throws {
+        var shapedSeen = false
+        let (episode, start, last) = try shapedExpertEpisode(.reach) { environment, step, before in
+            guard !step.done else { return }
+            #expect(abs(step.reward - (environment.progress - before)) < 1e-12)
+            shapedSeen = shapedSeen || step.reward != 0
         }
         #expect(last.success && last.terminated)
-        #expect(environment.progress > start + 0.1)
-        #expect(abs(environment.episodeReturn - (1 + environment.progress - start)) < 1e-9)
+        #expect(episode.progress > start + 0.1)
+        #expect(abs(episode.episodeReturn - (1 + episode.progress - start)) < 1e-9)
         #expect(shapedSeen)
+    }
+
+    @Test("The staged potential pays place's lift in one step; the distance potential has no such jump")
+    func stagedShaping() throws {
+        func largestStepReward(_ potential: ShapingPotential) throws -> Double {
+            var largest = 0.0
+            let (environment, start, last) = try shapedExpertEpisode(.place, potential: potential) { _, step, _ in
+                if !step.done { largest = max(largest, step.reward) }
+            }
+            #expect(last.success)
+            #expect(abs(environment.episodeReturn - (1 + environment.progress - start)) < 1e-9)
+            return largest
+        }
+        #expect(try largestStepReward(.stages) > 0.25)
+        #expect(try largestStepReward(.distance) < 0.1)
     }
 
     @Test("A diverging simulation ends the episode; reset recovers")

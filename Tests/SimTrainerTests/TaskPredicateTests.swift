@@ -45,6 +45,31 @@ struct TaskPredicateTests {
         #expect(PickPlaceSuite().outcome(of: setup, in: state(onPlate)).success)
     }
 
+    @Test("Place's staged potential: holding the cube up counts, letting go counts only over the plate")
+    func placeStages() throws {
+        let plate = Vector3(0.18, -0.05, 0)
+        let start = Vector3(0.18, 0.06, SceneMJCF.cubeSize / 2)
+        let setup = EpisodeSetup(instruction: "", cubes: [PlacedCube(position: start, yaw: 0, color: red)],
+                                 plate: PlacedMarker(position: plate, color: blue))
+        func stages(_ cube: Vector3, touching: Bool) throws -> Double {
+            let state = SceneState(tcp: cube, cubes: [cube] + parked, cubeGrasped: touching, cubeTouchesJaw: touching)
+            return try #require(PlaceTask().outcome(of: setup, in: state).stageProgress)
+        }
+        let carried = Vector3(0.18, 0.0, 0.08)
+        let dropped = Vector3(carried.x, carried.y, SceneMJCF.cubeSize / 2)
+        let onPlate = Vector3(plate.x, plate.y, SceneMJCF.plateThickness + SceneMJCF.cubeSize / 2)
+        // Gripping the cube on the table is not holding it; lifting it is (+0.3).
+        #expect(abs(try stages(start + Vector3(0, 0, 0.02), touching: true) - stages(start, touching: true) - 0.3) < 0.01)
+        // Letting go off the plate loses the stage term; releasing onto the plate keeps it.
+        #expect(abs(try stages(carried, touching: true) - stages(dropped, touching: false) - 0.3) < 1e-9)
+        #expect(try stages(onPlate, touching: false) >= stages(onPlate + Vector3(0, 0, 0.05), touching: true))
+        #expect(abs(try stages(onPlate, touching: false) - 1) < 1e-9)
+        // Both measures agree at the ends and the suite shares the potential.
+        #expect(abs(PlaceTask().outcome(of: setup, in: SceneState(tcp: onPlate, cubes: [onPlate] + parked)).progress - 1) < 1e-9)
+        let suite = PickPlaceSuite().outcome(of: setup, in: SceneState(tcp: carried, cubes: [carried] + parked, cubeGrasped: true, cubeTouchesJaw: true))
+        #expect(suite.stageProgress == (try stages(carried, touching: true)))
+    }
+
     @Test("Push succeeds with the cube inside the zone by 5 mm")
     func push() {
         let zone = Vector3(0.22, 0.02, 0)

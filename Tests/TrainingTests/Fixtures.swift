@@ -31,7 +31,8 @@ enum Fixtures {
 
 /// A vector of episodes for tests: the state holds a per-episode target pose; the
 /// reward of a chunk is `−mean((a − target)²)` over its executed actions; an episode
-/// succeeds (terminates) when that error is below 0.01 and is cut after 3 decisions.
+/// succeeds (terminates) when that error is below ``successThreshold`` (0.01) and is cut
+/// after 3 decisions.
 final class TargetEnvironment: VectorChunkEnvironment {
     let count: Int
     let seed: UInt64
@@ -44,10 +45,13 @@ final class TargetEnvironment: VectorChunkEnvironment {
     let varyingTargets: Bool
     /// Decisions until the time limit.
     let decisionsPerEpisode: Int
+    /// Mean squared error below which a chunk succeeds.
+    let successThreshold: Double
 
-    init(count: Int, seed: UInt64, imageSize: Int, varyingTargets: Bool = true, decisionsPerEpisode: Int = 3) {
+    init(count: Int, seed: UInt64, imageSize: Int, varyingTargets: Bool = true, decisionsPerEpisode: Int = 3,
+         successThreshold: Double = 0.01) {
         self.count = count; self.seed = seed; self.imageSize = imageSize; self.varyingTargets = varyingTargets
-        self.decisionsPerEpisode = decisionsPerEpisode
+        self.decisionsPerEpisode = decisionsPerEpisode; self.successThreshold = successThreshold
         episode = .init(repeating: 0, count: count)
         decision = .init(repeating: 0, count: count)
         returns = .init(repeating: 0, count: count)
@@ -82,7 +86,7 @@ final class TargetEnvironment: VectorChunkEnvironment {
             rewards[e] = -error
             returns[e] += -error
             decision[e] += 1
-            terminated[e] = error < 0.01
+            terminated[e] = error < successThreshold
             truncated[e] = !terminated[e] && decision[e] >= decisionsPerEpisode
             if terminated[e] || truncated[e] {
                 finished.append(EpisodeOutcome(environment: e, success: terminated[e], episodeReturn: returns[e], length: decision[e] * length))

@@ -26,12 +26,14 @@ struct TrainerTests {
         #expect(last < 0.6 * first, "loss \(first) → \(last)")
     }
 
-    static func rlTrainer(_ config: TrainingConfig, varyingTargets: Bool = true, decisionsPerEpisode: Int = 3) throws -> RLTrainer {
+    static func rlTrainer(_ config: TrainingConfig, varyingTargets: Bool = true, decisionsPerEpisode: Int = 3,
+                          successThreshold: Double = 0.01) throws -> RLTrainer {
         let policy = try FlowPolicy(config: config.policyConfig())
         policy.initialize(seed: 2)
         let stats = NormStatsFile.identity(for: policy.config)
         let environment = TargetEnvironment(count: config.environment.envs, seed: 5, imageSize: config.environment.imageSize,
-                                            varyingTargets: varyingTargets, decisionsPerEpisode: decisionsPerEpisode)
+                                            varyingTargets: varyingTargets, decisionsPerEpisode: decisionsPerEpisode,
+                                            successThreshold: successThreshold)
         return RLTrainer(policy: policy, normStats: stats, environment: environment, settings: config.rl, seed: config.seed)
     }
 
@@ -157,6 +159,60 @@ struct TrainerTests {
         let (anchored, anchoredReported) = try demoLoss(anchor: true)
         #expect(plainReported == 0 && anchoredReported > 0)
         #expect(anchored < 0.8 * plain, "flow-matching loss on the demos: plain \(plain), anchored \(anchored)")
+    }
+
+    /// Self-imitation: the replay holds exactly the decisions of the episodes that succeeded
+    /// (the failed and the unfinished ones are not in it), and anchor steps on it fit them.
+    @Test func successReplayKeepsTheDecisionsOfSuccessfulEpisodes() throws {
+        let (dataset, base) = try Self.demos()
+        var config = base
+        config.rl.method = .flowSDE
+        config.rl.demoLossCoefficient = 1
+        config.rl.successReplayCapacity = 10_000
+        let trainer = try Self.rlTrainer(config, successThreshold: 1.0)
+        trainer.demoAnchor = DemoFlowMatching(policy: trainer.policy, dataset: dataset, normStats: dataset.normStats(), batchSize: config.sft.batchSize)
+        var successful = 0, failed = 0
+        for i in 1...3 {
+            for outcome in try trainer.rollout(i) {
+                if outcome.success { successful += outcome.length / config.policy.executedHorizon } else { failed += 1 }
+            }
+        }
+        let replay = try #require(trainer.successReplay)
+        #expect(successful > 0 && failed > 0, "the threshold gives both outcomes")
+        #expect(replay.count == successful)
+        let anchor = ReplayFlowMatching(policy: trainer.policy, replay: replay)
+        let before = anchor.accumulateGradient(77, count: 32, scale: 0)
+        trainer.optimizer.groups[0].learningRate = 3e-3
+        for j in 0..<150 {
+            trainer.policy.parameters.zeroGradients()
+            _ = anchor.accumulateGradient(UInt64(j), count: 32, scale: 1)
+            _ = trainer.optimizer.step(trainer.policy.parameters)
+        }
+        let after = anchor.accumulateGradient(77, count: 32, scale: 0)
+        #expect(after < 0.75 * before, "flow-matching loss on the replayed decisions \(before) → \(after)")
+    }
+
+    /// `anchorStepsPerIteration` steps the actor on the anchor alone: from the same seed, the
+    /// actor differs and the critic is exactly what the PPO update left.
+    @Test func anchorStepsMoveTheActorAndNotTheCritic() throws {
+        let (dataset, base) = try Self.demos()
+        func run(anchorSteps: Int) throws -> (values: [Float], trainer: RLTrainer) {
+            var config = base
+            config.rl.criticWarmupIterations = 0
+            config.rl.demoLossCoefficient = 1
+            config.rl.anchorStepsPerIteration = anchorSteps
+            let trainer = try Self.rlTrainer(config)
+            trainer.demoAnchor = DemoFlowMatching(policy: trainer.policy, dataset: dataset, normStats: dataset.normStats(), batchSize: config.sft.batchSize)
+            _ = try trainer.iterate(1)
+            let store = trainer.policy.parameters
+            return (Array(UnsafeBufferPointer(start: store.values, count: store.count)), trainer)
+        }
+        let plain = try run(anchorSteps: 0), stepped = try run(anchorSteps: 4)
+        #expect(stepped.trainer.optimizer.stepCount == plain.trainer.optimizer.stepCount + 4)
+        let actor = plain.trainer.optimizer.groups[0].ranges, critic = plain.trainer.optimizer.groups[1].ranges
+        #expect(actor.contains { range in range.contains { plain.values[$0] != stepped.values[$0] } })
+        #expect(critic.allSatisfy { range in range.allSatisfy { plain.values[$0] == stepped.values[$0] } })
+        #expect(stepped.trainer.optimizer.groups[1].learningRate == plain.trainer.optimizer.groups[1].learningRate)
     }
 
     @Test func grpoUsesOnlyTheFirstEpisodeOfEachEnvironment() throws {

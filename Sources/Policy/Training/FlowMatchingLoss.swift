@@ -15,9 +15,22 @@ public enum FlowMatchingLoss {
         policy: FlowPolicy, observations: ObservationBatch, actions: [Float], noise: [Float], times: [Float],
         accumulateGradient: Bool, gradientScale: Float = 1, throughEncoder: Bool = true
     ) -> Float {
-        let n = observations.count, d = policy.dimension
-        precondition(actions.count == n * d && noise.count == n * d && times.count == n)
         policy.encode(observations)
+        let loss = lossOnLoadedPrefix(policy: policy, rows: observations.count, actions: actions, noise: noise, times: times,
+                                      accumulateGradient: accumulateGradient, gradientScale: gradientScale)
+        if accumulateGradient && throughEncoder { policy.backwardEncoder() }
+        return loss
+    }
+
+    /// The same loss for `rows` observations whose prefix features the policy already holds
+    /// (``FlowPolicy/loadPrefixFeatures(_:count:)``, as RL's replayed decisions); the
+    /// gradient stops at the prefix.
+    public static func lossOnLoadedPrefix(
+        policy: FlowPolicy, rows n: Int, actions: [Float], noise: [Float], times: [Float],
+        accumulateGradient: Bool, gradientScale: Float = 1
+    ) -> Float {
+        let d = policy.dimension
+        precondition(actions.count == n * d && noise.count == n * d && times.count == n)
         var x = [Float](repeating: 0, count: n * d), target = x, v = x
         for b in 0..<n {
             for j in 0..<d {
@@ -42,7 +55,6 @@ public enum FlowMatchingLoss {
         }
         if accumulateGradient {
             dV.withUnsafeBufferPointer { policy.backward(dVelocity: $0.baseAddress!, dLogVariance: nil) }
-            if throughEncoder { policy.backwardEncoder() }
         }
         return Float(loss / Double(n * d))
     }

@@ -21,6 +21,8 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
     public var shapedReward = false
     /// Weight of the shaped term (the most an episode can gain from it).
     public var shapedRewardScale = 1.0
+    /// Which of the task's progress measures is the shaping potential.
+    public var shapingPotential = ShapingPotential.distance
     /// Render camera images into observations (off for physics-only runs).
     public var renderImages = true
     /// Episode length limit in control steps; `nil` uses the task's own.
@@ -51,4 +53,15 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
         let perTick = 1 / (SceneMJCF.timestep * controlRate)
         return Int((Double(tick + 1) * perTick + 1e-9).rounded(.down)) - Int((Double(tick) * perTick + 1e-9).rounded(.down))
     }
+}
+
+/// The potential of the shaped reward (``EnvironmentConfiguration/shapedReward``).
+public enum ShapingPotential: String, Sendable, Codable, CaseIterable {
+    /// The task's distances (``TaskOutcome/progress``): for `place`, 0.3 for the gripper near
+    /// the cube and 0.7 for the cube near the plate.
+    case distance
+    /// Distances plus stage terms where the task has stages (``TaskOutcome/stageProgress``):
+    /// for `place` and the suite, 0.2 near the cube, 0.3 while the cube is held off the table
+    /// or rests over the plate, 0.5 for the cube near the plate. Other tasks use `distance`.
+    case stages
 }

@@ -123,7 +123,7 @@ public final class SimEnvironment {
         place(mocap: layout.targetMocap, at: setup.target?.position, parking: 4)
         place(mocap: layout.zoneMocap, at: setup.zone?.position, parking: 5)
         data.forward()
-        progress = task.outcome(of: setup, in: SceneState(data: data, layout: layout)).progress
+        progress = potential(task.outcome(of: setup, in: SceneState(data: data, layout: layout)))
         episodeStep = 0
         episodeReturn = 0
         episodeSucceeded = false
@@ -160,8 +160,9 @@ public final class SimEnvironment {
         }
         let outcome = task.outcome(of: setup, in: SceneState(data: data, layout: layout))
         var reward = outcome.success ? 1.0 : 0.0
-        if configuration.shapedReward { reward += configuration.shapedRewardScale * (outcome.progress - progress) }
-        progress = outcome.progress
+        let now = potential(outcome)
+        if configuration.shapedReward { reward += configuration.shapedRewardScale * (now - progress) }
+        progress = now
         episodeReturn += reward
         episodeSucceeded = episodeSucceeded || outcome.success
         let truncated = !outcome.success && episodeStep >= maxSteps
@@ -187,6 +188,11 @@ public final class SimEnvironment {
             if result.done { break }
         }
         return total
+    }
+
+    /// The shaping potential of `outcome` (``EnvironmentConfiguration/shapingPotential``).
+    private func potential(_ outcome: TaskOutcome) -> Double {
+        configuration.shapingPotential == .stages ? outcome.stageProgress ?? outcome.progress : outcome.progress
     }
 
     /// Noise-free joint positions in joint units, RobotSpec order.

@@ -39,6 +39,9 @@ public struct TaskOutcome: Sendable, Equatable {
     public var success: Bool
     /// Dense progress in [0, 1] for the optional shaped reward.
     public var progress: Double
+    /// Progress through the task's stages in [0, 1], for ``ShapingPotential/stages``;
+    /// nil where the task has no stages beyond ``progress``.
+    public var stageProgress: Double? = nil
 }
 
 extension EpisodeSetup {

@@ -56,8 +56,13 @@ public struct PlaceTask: SimTask {
         let over = horizontal < SceneMJCF.plateRadius - 0.01
         let resting = abs(cube.z - restingHeight) < 0.006
         let success = over && resting && !state.cubeTouchesJaw
-        let reach = (state.tcp - cube).length
-        let progress = 0.3 * (1 - tanh(10 * reach)) + 0.7 * (1 - tanh(10 * horizontal))
-        return TaskOutcome(success: success, progress: progress)
+        let reach = 1 - tanh(10 * (state.tcp - cube).length)
+        let near = 1 - tanh(10 * horizontal)
+        // Stages: the cube is held off the table, or rests over the plate. Letting go off the
+        // plate loses the stage term at once, so the chunk that dropped it gets the blame.
+        let lifted = state.cubeTouchesJaw && cube.z > SceneMJCF.cubeSize / 2 + 0.015
+        let held = lifted || (over && resting) ? 1.0 : 0.0
+        return TaskOutcome(success: success, progress: 0.3 * reach + 0.7 * near,
+                           stageProgress: 0.2 * reach + 0.3 * held + 0.5 * near)
     }
 }

@@ -43,6 +43,9 @@ extension EnvironmentSettings {
     func validate() throws(ConfigError) {
         guard Self.tasks.contains(task) else { throw bad("environment.task", task, "one of \(Self.tasks.joined(separator: ", "))") }
         guard Self.splits.contains(split) else { throw bad("environment.split", split, "one of \(Self.splits.joined(separator: ", "))") }
+        guard Self.shapingPotentials.contains(shapingPotential) else {
+            throw bad("environment.shapingPotential", shapingPotential, "one of \(Self.shapingPotentials.joined(separator: ", "))")
+        }
         guard (1...1024).contains(envs) else { throw bad("environment.envs", envs, "in 1…1024") }
         guard (1...256).contains(threads) else { throw bad("environment.threads", threads, "in 1…256") }
         guard (8...256).contains(imageSize) else { throw bad("environment.imageSize", imageSize, "in 8…256") }
@@ -104,6 +107,15 @@ extension RLSettings {
         }
         guard entropyBonus >= 0 else { throw bad("rl.entropyBonus", entropyBonus, "at least 0") }
         guard demoLossCoefficient >= 0, demoLossCoefficient.isFinite else { throw bad("rl.demoLossCoefficient", demoLossCoefficient, "at least 0") }
+        guard successReplayCapacity >= 0 else { throw bad("rl.successReplayCapacity", successReplayCapacity, "at least 0 (0 turns the replay off)") }
+        guard successReplayCapacity == 0 || demoLossCoefficient > 0 else {
+            throw bad("rl.successReplayCapacity", successReplayCapacity, "0 unless rl.demoLossCoefficient > 0 (the replay feeds the anchor)")
+        }
+        guard successReplayFraction >= 0, successReplayFraction <= 1 else { throw bad("rl.successReplayFraction", successReplayFraction, "in [0, 1]") }
+        guard anchorStepsPerIteration >= 0 else { throw bad("rl.anchorStepsPerIteration", anchorStepsPerIteration, "at least 0") }
+        guard anchorStepsPerIteration == 0 || demoLossCoefficient > 0 else {
+            throw bad("rl.anchorStepsPerIteration", anchorStepsPerIteration, "0 unless rl.demoLossCoefficient > 0 (they step on the anchor's loss)")
+        }
         guard !permuteAdvantages || algorithm == .ppo else { throw bad("rl.permuteAdvantages", permuteAdvantages, "only with algorithm ppo (a control experiment on GAE advantages)") }
         guard criticWarmupIterations >= 0 else { throw bad("rl.criticWarmupIterations", criticWarmupIterations, "at least 0") }
         if algorithm == .grpo {

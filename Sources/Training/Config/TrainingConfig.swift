@@ -39,6 +39,9 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public var imageSize = 64
     /// Add the task's dense progress term to the sparse success reward.
     public var shapedReward = false
+    /// The shaped reward's potential: `distance` (the task's distances) or `stages` (plus a
+    /// term for the cube held or resting over the plate, on `place` and `pick-place`).
+    public var shapingPotential = "distance"
     /// Episode step limit (control steps); `nil` keeps the task's own.
     public var maxSteps: Int?
     /// Turn domain randomization off (object poses are still sampled).
@@ -48,6 +51,8 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public static let tasks = ["reach", "lift", "place", "push", "pick-place"]
     /// The suite splits.
     public static let splits = ["train", "heldout"]
+    /// The shaping potentials.
+    public static let shapingPotentials = ["distance", "stages"]
     /// The cameras the simulator renders.
     public static let cameras = ["front", "wrist"]
 
@@ -166,6 +171,16 @@ public struct RLSettings: Codable, Sendable, Equatable {
     /// directions the noisy policy gradient does not consistently push, so the update's
     /// noise does not random-walk the policy away from what SFT taught.
     public var demoLossCoefficient = 0.0
+    /// Self-imitation (0: off): keep the decisions of up to this many chunks from the
+    /// policy's own successful training episodes, and draw ``successReplayFraction`` of every
+    /// anchor minibatch from them instead of from the demonstrations. Needs the anchor on.
+    /// The replay lives in memory: a resumed run starts it empty.
+    public var successReplayCapacity = 0
+    /// Share of each anchor minibatch drawn from the success replay once it holds decisions.
+    public var successReplayFraction = 0.5
+    /// Extra actor steps per iteration on the anchor's loss alone, after the PPO update
+    /// (0: none): how fast the policy imitates the demonstrations and its replayed successes.
+    public var anchorStepsPerIteration = 0
     /// Update only the critic for this many first iterations (the actor keeps its SFT weights meanwhile).
     public var criticWarmupIterations = 0
     /// GRPO: environments per group sharing a reset seed (G).
@@ -241,6 +256,7 @@ extension EnvironmentSettings {
         threads = try c.value(.threads, or: threads)
         imageSize = try c.value(.imageSize, or: imageSize)
         shapedReward = try c.value(.shapedReward, or: shapedReward)
+        shapingPotential = try c.value(.shapingPotential, or: shapingPotential)
         maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         noRandomization = try c.value(.noRandomization, or: noRandomization)
     }
@@ -309,6 +325,9 @@ extension RLSettings {
         normalizeAdvantages = try c.value(.normalizeAdvantages, or: normalizeAdvantages)
         permuteAdvantages = try c.value(.permuteAdvantages, or: permuteAdvantages)
         demoLossCoefficient = try c.value(.demoLossCoefficient, or: demoLossCoefficient)
+        successReplayCapacity = try c.value(.successReplayCapacity, or: successReplayCapacity)
+        successReplayFraction = try c.value(.successReplayFraction, or: successReplayFraction)
+        anchorStepsPerIteration = try c.value(.anchorStepsPerIteration, or: anchorStepsPerIteration)
         criticWarmupIterations = try c.value(.criticWarmupIterations, or: criticWarmupIterations)
         groupSize = try c.value(.groupSize, or: groupSize)
         groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)

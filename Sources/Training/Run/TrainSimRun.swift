@@ -177,6 +177,9 @@ public final class TrainSimRun {
             trainer.demoAnchor = DemoFlowMatching(policy: policy, dataset: try demonstrations(), normStats: normStats,
                                                   batchSize: config.sft.batchSize)
             report("rl: actor anchored to the demonstrations with flow-matching weight \(config.rl.demoLossCoefficient)")
+            if config.rl.successReplayCapacity > 0 {
+                report("rl: \(Int((config.rl.successReplayFraction * 100).rounded())) % of each anchor minibatch from a replay of up to \(config.rl.successReplayCapacity) successful decisions")
+            }
         }
         if source == "rl-latest" {
             trainer.optimizer.stepCount = try OptimizerState.load(into: policy.parameters, from: checkpoints.path(source))
@@ -200,6 +203,9 @@ public final class TrainSimRun {
             state.rlSeconds += metrics.rolloutSeconds + metrics.updateSeconds
             report(ProgressLine.format(metrics, iterations: total, secondsLeft: perIteration * Double(total - iteration)))
             if config.eval.periodicEpisodes > 0 && (iteration % config.eval.everyIterations == 0 || iteration == total) {
+                if let replay = trainer.successReplay {
+                    report("rl: success replay holds \(replay.count) decisions (\(replay.episodesAdded) successful episodes added)")
+                }
                 let success = try evaluate(policy, normStats: normStats, episodes: config.eval.periodicEpisodes, tag: "rl", at: trainer.environmentSteps)
                 if success > (state.bestSuccess ?? -1) {
                     state.bestSuccess = success

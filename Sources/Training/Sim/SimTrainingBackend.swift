@@ -33,6 +33,10 @@ public struct SimTrainingBackend: TrainingBackend {
         configuration.imageWidth = settings.imageSize
         configuration.imageHeight = settings.imageSize
         configuration.shapedReward = settings.shapedReward
+        guard let potential = ShapingPotential(rawValue: settings.shapingPotential) else {
+            throw ConfigError(field: "environment.shapingPotential", value: settings.shapingPotential, rule: "distance or stages")
+        }
+        configuration.shapingPotential = potential
         configuration.maxSteps = settings.maxSteps
         configuration.renderImages = !cameras.isEmpty
         if settings.noRandomization { configuration.randomization = .none }

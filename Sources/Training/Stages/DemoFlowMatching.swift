@@ -32,15 +32,17 @@ public final class DemoFlowMatching {
     /// Adds `scale × ∂L/∂θ` of the minibatch drawn from the stream `streamSeed` to the
     /// policy's gradients and returns its loss; takes no optimizer step. It re-encodes the
     /// policy's prefix, so a caller loads its own prefix afterwards. With `throughEncoder`
-    /// false a frozen encoder gets no gradient.
-    public func accumulateGradient(_ streamSeed: UInt64, scale: Float = 1, throughEncoder: Bool = true) throws -> Float {
+    /// false a frozen encoder gets no gradient. `count` samples (default ``batchSize``).
+    public func accumulateGradient(_ streamSeed: UInt64, count: Int? = nil, scale: Float = 1, throughEncoder: Bool = true) throws -> Float {
+        let count = count ?? batchSize
+        guard count > 0 else { return 0 }
         var rng = RandomSource(seed: streamSeed)
         let h = policy.config.io.actionHorizon
         observations.removeAll(keepingCapacity: true)
         actions.removeAll(keepingCapacity: true)
         noise.removeAll(keepingCapacity: true)
         times.removeAll(keepingCapacity: true)
-        for _ in 0..<batchSize {
+        for _ in 0..<count {
             let (e, t) = samples[rng.index(below: samples.count)]
             observations.append(dataset.observation(episode: e, step: t))
             dataset.chunk(episode: e, step: t, horizon: h, into: &chunk)

@@ -30,6 +30,8 @@ public final class RLTrainer {
     /// Draws the demonstration minibatches of the actor's flow-matching anchor
     /// (``RLSettings/demoLossCoefficient``); nil leaves the anchor off.
     public var demoAnchor: DemoFlowMatching?
+    /// The policy's own successful decisions (``RLSettings/successReplayCapacity``); nil when off.
+    public let successReplay: SuccessReplay?
 
     private let packer: ObservationPacker
     private let actionNormalizer: any VectorTransform
@@ -42,6 +44,7 @@ public final class RLTrainer {
     private var oldLogProb: [Float] = [], groupAdvantages: [Float] = [], oldValues: [Float] = [], targets: [Float] = []
     private var order: MinibatchOrder
     private let executedRows: Int
+    let replayAnchor: ReplayFlowMatching?
 
     /// A trainer for `policy` in `environment`; `normStats` are the checkpoint's.
     public init(policy: FlowPolicy, normStats: NormStatsFile, environment: any VectorChunkEnvironment, settings: RLSettings,
@@ -71,6 +74,10 @@ public final class RLTrainer {
                                                      weightDecay: Float(settings.weightDecay)))
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
         order = MinibatchOrder(count: storage.count, minibatchSize: settings.minibatchSize)
+        successReplay = settings.successReplayCapacity > 0
+            ? SuccessReplay(capacity: settings.successReplayCapacity, envs: n, prefixWidth: policy.prefixWidth, chunkSize: policy.dimension)
+            : nil
+        replayAnchor = successReplay.map { ReplayFlowMatching(policy: policy, replay: $0) }
     }
 
     /// Rollout, advantages and update of iteration `iteration` (1-based).
@@ -106,7 +113,10 @@ public final class RLTrainer {
         let links = storage.chainLength
         storage.beginIteration()
         var rng = RandomSource(seed: RunSeeds.seed(seed, .rollout, index: UInt64(iteration)))
-        if grpo || observations == nil { observations = try environment.reset(groupSize: grpo ? settings.groupSize : 1) }
+        if grpo || observations == nil {
+            observations = try environment.reset(groupSize: grpo ? settings.groupSize : 1)
+            successReplay?.discardPending()
+        }
         var active = [Bool](repeating: true, count: n)
         var scores = [Float](repeating: 0, count: n)
         var outcomes: [EpisodeOutcome] = []
@@ -127,6 +137,14 @@ public final class RLTrainer {
                 }
             }
             for e in 0..<n { storage.stochasticStepTN[base + e] = rolloutChain.stochasticStep[e] }
+            if let successReplay {
+                storage.prefixTNxP.withUnsafeBufferPointer { prefixes in
+                    for e in 0..<n {
+                        successReplay.record(env: e, prefix: UnsafeBufferPointer(rebasing: prefixes[((base + e) * p)..<((base + e + 1) * p)]),
+                                             chunk: UnsafeBufferPointer(start: rolloutChain.actions + e * d, count: d))
+                    }
+                }
+            }
             let logLikelihood = FlowLikelihood.evaluate(policy, chain: rolloutChain, options: options)
             for i in 0..<(n * g) { storage.logProbTNxG[base * g + i] = logLikelihood.logProb[i] }
             for e in 0..<n { chunks[e] = actionNormalizer.invert(rolloutChain.chunk(e)) }
@@ -146,6 +164,9 @@ public final class RLTrainer {
                     if active[e] { scores[e] += Float(step.rewards[e]) }
                     if done { active[e] = false }
                 }
+            }
+            if let successReplay {
+                for outcome in step.finished { successReplay.finishEpisode(env: outcome.environment, success: outcome.success) }
             }
             outcomes.append(contentsOf: step.finished)
             observations = step.observations
@@ -236,9 +257,7 @@ public final class RLTrainer {
                 }
                 policy.parameters.zeroGradients()
                 if !warmup, let demoAnchor, settings.demoLossCoefficient > 0 {
-                    let stream = RunSeeds.seed(seed, .sft, index: 1 << 40 | UInt64(iteration) << 16 | UInt64(updates))
-                    metrics.demoLoss += Double(try demoAnchor.accumulateGradient(stream, scale: Float(settings.demoLossCoefficient),
-                                                                                   throughEncoder: false))
+                    metrics.demoLoss += try accumulateAnchor(demoAnchor, iteration: iteration, update: Int(updates))
                 }
                 prefixGather.withUnsafeBufferPointer { policy.loadPrefixFeatures(UnsafeBufferPointer(rebasing: $0[0..<(size * p)]), count: size) }
                 if !warmup {
@@ -265,6 +284,9 @@ public final class RLTrainer {
                 if !report.applied { metrics.skippedUpdates += 1 }
                 updates += 1
             }
+        }
+        if !warmup, let demoAnchor, settings.demoLossCoefficient > 0, settings.anchorStepsPerIteration > 0 {
+            try anchorSteps(demoAnchor, iteration: iteration, firstUpdate: Int(updates))
         }
         metrics.pgLoss /= updates; metrics.vLoss /= updates; metrics.approxKL /= updates
         metrics.clipFraction /= updates; metrics.entropy /= updates; metrics.gradNorm /= updates; metrics.demoLoss /= updates
