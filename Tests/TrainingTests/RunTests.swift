@@ -52,10 +52,7 @@ struct RunTests {
         config.eval.periodicEpisodes = 0
         let (first, _) = try Self.run(config, in: dir)
         let steps = first.state.optimizerSteps
-        // Train further: only rl.iterations changed; the final evaluation runs again.
-        var state = try RunState.load(from: dir)
-        state.finalEvaluation = nil
-        try state.save(to: dir)
+        // Train further: only rl.iterations changed; the final evaluation runs again by itself.
         config.rl.iterations = 4
         let (second, lines) = try Self.run(config, in: dir)
         #expect(lines.contains("rl: resuming after iteration 2/4"))
@@ -64,6 +61,8 @@ struct RunTests {
         #expect(second.state.optimizerSteps == 2 * steps)
         #expect(second.state.environmentSteps == 2 * first.state.environmentSteps)
         #expect(!lines.contains { $0.hasPrefix("sft:") }, "SFT is not repeated")
+        #expect(lines.contains { $0.hasPrefix("eval final") })
+        #expect(second.state.finalEvaluation != nil)
     }
 
     @Test func aDifferentConfigIsRefused() throws {

@@ -215,6 +215,22 @@ struct TrainerTests {
         #expect(stepped.trainer.optimizer.groups[1].learningRate == plain.trainer.optimizer.groups[1].learningRate)
     }
 
+    /// A time-limit cut bootstraps from the critic unless `bootstrapTimeLimit` is off, when it
+    /// ends the return like a termination.
+    @Test(arguments: [true, false])
+    func timeLimitBootstrapFollowsTheSetting(bootstrap: Bool) throws {
+        var config = Fixtures.config(method: .flowSDE)
+        config.rl.bootstrapTimeLimit = bootstrap
+        let trainer = try Self.rlTrainer(config)
+        let outcomes = try trainer.rollout(1)
+        let s = trainer.storage
+        // Done without the target's success (a chunk error of 0.01 or more): cut by the time limit.
+        let cut = (0..<s.count).filter { s.donesTN[$0] > 0 && s.rewardsTN[$0] <= -0.01 }
+        #expect(outcomes.contains { !$0.success } && !cut.isEmpty)
+        #expect(cut.allSatisfy { (s.truncationValuesTN[$0] != 0) == bootstrap }, "cut rows \(cut.count)")
+        #expect((0..<s.count).allSatisfy { s.donesTN[$0] > 0 || s.truncationValuesTN[$0] == 0 })
+    }
+
     @Test func grpoUsesOnlyTheFirstEpisodeOfEachEnvironment() throws {
         var config = Fixtures.config(algorithm: .grpo, method: .flowSDE)
         config.rl.rolloutLength = 4

@@ -138,6 +138,10 @@ public struct RLSettings: Codable, Sendable, Equatable {
     public var rolloutLength = 32
     /// γ over decisions.
     public var gamma = 0.99
+    /// PPO: an episode cut by its time limit bootstraps its return from the critic (true: the
+    /// limit is not part of the task's state); false treats the limit as the episode's end,
+    /// so a failure by timeout pulls the value of the states that led to it toward 0.
+    public var bootstrapTimeLimit = true
     /// GAE λ.
     public var gaeLambda = 0.95
     /// Ratio clip ε (`clipCoef`).
@@ -311,6 +315,7 @@ extension RLSettings {
         iterations = try c.value(.iterations, or: iterations)
         rolloutLength = try c.value(.rolloutLength, or: rolloutLength)
         gamma = try c.value(.gamma, or: gamma)
+        bootstrapTimeLimit = try c.value(.bootstrapTimeLimit, or: bootstrapTimeLimit)
         gaeLambda = try c.value(.gaeLambda, or: gaeLambda)
         clipCoef = try c.value(.clipCoef, or: clipCoef)
         valueClipCoef = try c.value(.valueClipCoef, or: valueClipCoef)

@@ -167,6 +167,8 @@ public final class TrainSimRun {
     func runRL() throws {
         let total = config.rl.iterations
         guard state.rlIterations < total else { return }
+        // A run extended to more iterations evaluates its new best checkpoint again.
+        state.finalEvaluation = nil
         let source = state.rlIterations > 0 && checkpoints.exists("rl-latest") ? "rl-latest" : "sft"
         let (policy, normStats) = try checkpoints.load(source)
         let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,

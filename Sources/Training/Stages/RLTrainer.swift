@@ -157,7 +157,7 @@ public final class RLTrainer {
                 // The simulator resets on its own and returns the next episode's first
                 // observation, so a time-limit cut bootstraps from V of the observation
                 // the last chunk was chosen on (one chunk before the cut).
-                if step.truncated[e] && !step.terminated[e] { storage.truncationValuesTN[i] = values[e] }
+                if settings.bootstrapTimeLimit && step.truncated[e] && !step.terminated[e] { storage.truncationValuesTN[i] = values[e] }
                 environmentSteps += step.executedSteps[e]
                 if grpo {
                     storage.maskTN[i] = active[e] ? 1 : 0
