@@ -34,6 +34,25 @@ struct CheckpointPolicyTests {
         #expect(report.success.episodes == 2 && report.meanLength <= 10)
     }
 
+    @Test("denoisingSteps overrides the checkpoint's K: its own K reproduces the default chunks, another K changes them")
+    func denoisingStepsOverride() throws {
+        let directory = try checkpoint(cameras: [])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = EnvironmentConfiguration(task: .reach)
+        configuration.renderImages = false
+        let observations = try VectorEnvironment(configuration: configuration, count: 2, seed: 3, threads: 1).reset()
+        func chunks(_ steps: Int?) throws -> [[Float]] {
+            let policy = try CheckpointPolicy(checkpoint: directory, seed: 5)
+            policy.denoisingSteps = steps
+            var out = [[Float]](repeating: [], count: 2)
+            try policy.actionChunks(for: observations, into: &out)
+            return out
+        }
+        let own = try CheckpointPolicy(checkpoint: directory, seed: 0).predictor.policy.config.sampler.steps
+        #expect(try chunks(own) == chunks(nil))
+        #expect(try chunks(1) != chunks(nil))
+    }
+
     @Test("A checkpoint with a camera the twin lacks is refused by name")
     func unknownCamera() throws {
         let directory = try checkpoint(cameras: ["overhead", "wrist"])

@@ -53,6 +53,8 @@ struct ConfigTests {
         ("rl: {demoLossCoefficient: 1, successReplayCapacity: -1}", "rl.successReplayCapacity"),
         ("rl: {demoLossCoefficient: 1, successReplayCapacity: 1000, successReplayFraction: 1.5}", "rl.successReplayFraction"),
         ("rl: {anchorStepsPerIteration: 8}", "rl.anchorStepsPerIteration"),
+        ("rl: {criticOnlyEpochs: -1}", "rl.criticOnlyEpochs"),
+        ("rl: {algorithm: grpo, criticOnlyEpochs: 2}", "rl.criticOnlyEpochs"),
         ("rl: {algorithm: grpo, permuteAdvantages: true}", "rl.permuteAdvantages"),
         ("policy: {executedHorizon: 12}", "policy.executedHorizon"),
         ("policy: {denoisingSteps: 0}", "policy.denoisingSteps"),

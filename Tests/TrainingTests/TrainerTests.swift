@@ -215,6 +215,56 @@ struct TrainerTests {
         #expect(stepped.trainer.optimizer.groups[1].learningRate == plain.trainer.optimizer.groups[1].learningRate)
     }
 
+    /// `criticOnlyEpochs` fits the critic further to the iteration's returns: from the same
+    /// seed the actor is bit-identical, and the critic's error on that rollout is lower.
+    @Test func criticOnlyEpochsFitTheCriticAndLeaveTheActor() throws {
+        func run(criticEpochs: Int) throws -> (values: [Float], error: Double, trainer: RLTrainer) {
+            var config = Fixtures.config(method: .flowSDE)
+            config.rl.criticWarmupIterations = 0
+            config.rl.criticOnlyEpochs = criticEpochs
+            let trainer = try Self.rlTrainer(config)
+            _ = try trainer.iterate(1)
+            let s = trainer.storage
+            s.prefixTNxP.withUnsafeBufferPointer { trainer.policy.loadPrefixFeatures($0, count: s.count) }
+            let values = trainer.policy.values()
+            let error = zip(values, s.returnsTN).map { Double(($0 - $1) * ($0 - $1)) }.reduce(0, +) / Double(s.count)
+            let store = trainer.policy.parameters
+            return (Array(UnsafeBufferPointer(start: store.values, count: store.count)), error, trainer)
+        }
+        let plain = try run(criticEpochs: 0), fitted = try run(criticEpochs: 20)
+        let steps = plain.trainer.optimizer.stepCount
+        #expect(fitted.trainer.optimizer.stepCount == steps + 20 * steps / plain.trainer.settings.epochs)
+        let actor = plain.trainer.optimizer.groups[0].ranges
+        #expect(actor.allSatisfy { range in range.allSatisfy { plain.values[$0] == fitted.values[$0] } })
+        #expect(fitted.error < 0.8 * plain.error, "critic error on the rollout: \(plain.error) → \(fitted.error)")
+        #expect(fitted.trainer.optimizer.groups[0].learningRate == plain.trainer.optimizer.groups[0].learningRate)
+    }
+
+    /// `scoreGripper: false` drops the gripper's entries from log π and nothing else: from the
+    /// same seed the rollout is the same, and each arm entry's per-token log π is unchanged.
+    @Test func unscoredGripperLeavesOnlyItsEntriesOut() throws {
+        func rollout(scoreGripper: Bool) throws -> RLTrainer {
+            var config = Fixtures.config(method: .flowSDE)
+            config.rl.granularity = .token
+            config.rl.scoreGripper = scoreGripper
+            let trainer = try Self.rlTrainer(config)
+            _ = try trainer.rollout(1)
+            return trainer
+        }
+        let all = try rollout(scoreGripper: true), arm = try rollout(scoreGripper: false)
+        let rows = all.options.executedRows
+        #expect(all.options.groupCount == rows * 6 && arm.options.groupCount == rows * 5)
+        #expect(all.storage.chainsTNxKxD == arm.storage.chainsTNxKxD)
+        for decision in 0..<all.storage.count {
+            for row in 0..<rows {
+                for joint in 0..<5 {
+                    #expect(arm.storage.logProbTNxG[decision * rows * 5 + row * 5 + joint]
+                            == all.storage.logProbTNxG[decision * rows * 6 + row * 6 + joint])
+                }
+            }
+        }
+    }
+
     /// A time-limit cut bootstraps from the critic unless `bootstrapTimeLimit` is off, when it
     /// ends the return like a termination.
     @Test(arguments: [true, false])

@@ -77,3 +77,10 @@ def test_eval_sim_needs_a_policy():
     result = subprocess.run([BINARY, "eval-sim", "--task", "reach"], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "--expert" in result.stderr
+
+
+def test_eval_sim_denoising_steps_needs_a_checkpoint():
+    result = subprocess.run([BINARY, "eval-sim", "--expert", "--task", "reach", "--denoising-steps", "8"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "--denoising-steps applies to a --checkpoint" in result.stderr

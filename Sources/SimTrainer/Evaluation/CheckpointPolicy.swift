@@ -5,7 +5,7 @@ import Policy
 /// (camera frames by the checkpoint's camera names, joint state — followed by the
 /// ``ObjectState`` features for a state-based checkpoint — and instruction)
 /// and samples one chunk each with ``ChunkPredictor`` (the checkpoint's
-/// sampler defaults, a fresh seed per decision drawn from `seed`).
+/// sampler defaults unless ``denoisingSteps`` is set, a fresh seed per decision drawn from `seed`).
 ///
 /// Camera names: a checkpoint camera takes the twin's camera of the same
 /// name; `base` (LeRobot's name for the fixed camera) takes the twin's `front`.
@@ -16,6 +16,8 @@ public final class CheckpointPolicy: ChunkPolicy {
     private let cameras: [(checkpoint: String, twin: String)]
     /// The checkpoint reads the ``ObjectState`` features after the joints.
     public let readsObjectState: Bool
+    /// Denoising steps K per chunk; nil samples with the checkpoint's own.
+    public var denoisingSteps: Int?
     private var seed: UInt64
     private var raw: [RawObservation] = []
 
@@ -77,7 +79,7 @@ public final class CheckpointPolicy: ChunkPolicy {
                                       prompt: observation.prompt))
         }
         seed &+= 1
-        let predicted = try predictor.predict(raw, seed: seed)
+        let predicted = try predictor.predict(raw, steps: denoisingSteps, seed: seed)
         for index in predicted.indices { chunks[index] = predicted[index] }
     }
 }

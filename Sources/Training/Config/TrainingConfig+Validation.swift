@@ -118,6 +118,8 @@ extension RLSettings {
         }
         guard !permuteAdvantages || algorithm == .ppo else { throw bad("rl.permuteAdvantages", permuteAdvantages, "only with algorithm ppo (a control experiment on GAE advantages)") }
         guard criticWarmupIterations >= 0 else { throw bad("rl.criticWarmupIterations", criticWarmupIterations, "at least 0") }
+        guard criticOnlyEpochs >= 0 else { throw bad("rl.criticOnlyEpochs", criticOnlyEpochs, "at least 0") }
+        guard criticOnlyEpochs == 0 || algorithm == .ppo else { throw bad("rl.criticOnlyEpochs", criticOnlyEpochs, "0 unless algorithm is ppo (GRPO has no critic)") }
         if algorithm == .grpo {
             guard groupSize >= 2 else { throw bad("rl.groupSize", groupSize, "at least 2") }
             guard environments % groupSize == 0 else {

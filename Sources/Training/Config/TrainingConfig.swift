@@ -142,6 +142,11 @@ public struct RLSettings: Codable, Sendable, Equatable {
     /// limit is not part of the task's state); false treats the limit as the episode's end,
     /// so a failure by timeout pulls the value of the states that led to it toward 0.
     public var bootstrapTimeLimit = true
+    /// Score the gripper's action entries in the policy's log-likelihood (true). False leaves
+    /// them out (the robot's last joint must be the gripper): the policy gradient then moves
+    /// only the arm joints' entries directly, and the gripper keeps what SFT and the anchor
+    /// teach. Its noise is still sampled, so exploration is unchanged.
+    public var scoreGripper = true
     /// GAE λ.
     public var gaeLambda = 0.95
     /// Ratio clip ε (`clipCoef`).
@@ -187,6 +192,10 @@ public struct RLSettings: Codable, Sendable, Equatable {
     public var anchorStepsPerIteration = 0
     /// Update only the critic for this many first iterations (the actor keeps its SFT weights meanwhile).
     public var criticWarmupIterations = 0
+    /// PPO: extra passes over the rollout after the update's `epochs` that step the critic
+    /// alone (0: none). The critic gets `epochs × minibatches` steps per iteration otherwise,
+    /// few for fitting returns; the extra passes cost one value-head pass per minibatch.
+    public var criticOnlyEpochs = 0
     /// GRPO: environments per group sharing a reset seed (G).
     public var groupSize = 8
     /// GRPO: groups whose mean score lies outside `[groupScoreMin, groupScoreMax]` are dropped.
@@ -316,6 +325,7 @@ extension RLSettings {
         rolloutLength = try c.value(.rolloutLength, or: rolloutLength)
         gamma = try c.value(.gamma, or: gamma)
         bootstrapTimeLimit = try c.value(.bootstrapTimeLimit, or: bootstrapTimeLimit)
+        scoreGripper = try c.value(.scoreGripper, or: scoreGripper)
         gaeLambda = try c.value(.gaeLambda, or: gaeLambda)
         clipCoef = try c.value(.clipCoef, or: clipCoef)
         valueClipCoef = try c.value(.valueClipCoef, or: valueClipCoef)
@@ -334,6 +344,7 @@ extension RLSettings {
         successReplayFraction = try c.value(.successReplayFraction, or: successReplayFraction)
         anchorStepsPerIteration = try c.value(.anchorStepsPerIteration, or: anchorStepsPerIteration)
         criticWarmupIterations = try c.value(.criticWarmupIterations, or: criticWarmupIterations)
+        criticOnlyEpochs = try c.value(.criticOnlyEpochs, or: criticOnlyEpochs)
         groupSize = try c.value(.groupSize, or: groupSize)
         groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)
         groupScoreMax = try c.value(.groupScoreMax, or: groupScoreMax)

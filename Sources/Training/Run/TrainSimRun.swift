@@ -173,6 +173,11 @@ public final class TrainSimRun {
         let (policy, normStats) = try checkpoints.load(source)
         let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,
                                                       seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
+        let joints = policy.config.io.jointNames
+        guard config.rl.scoreGripper || joints.last == "gripper" else {
+            throw ConfigError(field: "rl.scoreGripper", value: "false",
+                              rule: "true for a robot whose last joint is not the gripper (joints: \(joints.joined(separator: ", ")))")
+        }
         let trainer = RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                 seed: config.seed, environmentSteps: state.environmentSteps)
         if config.rl.demoLossCoefficient > 0 {

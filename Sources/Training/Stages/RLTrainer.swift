@@ -40,9 +40,10 @@ public final class RLTrainer {
     private var updateChains: [Int: FlowChain] = [:]
     private var observations: [RawObservation]?
     private var chunks: [[Float]]
-    private var prefixGather: [Float]
-    private var oldLogProb: [Float] = [], groupAdvantages: [Float] = [], oldValues: [Float] = [], targets: [Float] = []
-    private var order: MinibatchOrder
+    var prefixGather: [Float]
+    private var oldLogProb: [Float] = [], groupAdvantages: [Float] = []
+    var oldValues: [Float] = [], targets: [Float] = []
+    var order: MinibatchOrder
     private let executedRows: Int
     let replayAnchor: ReplayFlowMatching?
 
@@ -55,8 +56,10 @@ public final class RLTrainer {
         self.seed = seed
         self.environmentSteps = environmentSteps
         let config = policy.config
+        let joints = config.io.jointNames
+        precondition(settings.scoreGripper || joints.last == "gripper", "rl.scoreGripper false needs the gripper as the last joint, not \(joints)")
         options = LikelihoodOptions(horizon: config.io.actionHorizon, actionDim: config.io.actionDim,
-                                    executedRows: config.io.executedHorizon, scoredDims: config.io.jointNames.count,
+                                    executedRows: config.io.executedHorizon, scoredDims: joints.count - (settings.scoreGripper ? 0 : 1),
                                     reduction: settings.reduction, granularity: settings.granularity)
         executedRows = config.io.executedHorizon
         let kind = config.io.normalization
@@ -240,10 +243,8 @@ public final class RLTrainer {
                 let chain = updateChain(size)
                 oldLogProb.removeAll(keepingCapacity: true)
                 groupAdvantages.removeAll(keepingCapacity: true)
-                oldValues.removeAll(keepingCapacity: true)
-                targets.removeAll(keepingCapacity: true)
+                gatherCriticRows(batch)
                 for (j, row) in batch.enumerated() {
-                    for q in 0..<p { prefixGather[j * p + q] = storage.prefixTNxP[row * p + q] }
                     storage.chainsTNxKxD.withUnsafeBufferPointer { s in
                         for k in 0..<links { (chain.state(k) + j * d).update(from: s.baseAddress! + (row * links + k) * d, count: d) }
                     }
@@ -252,8 +253,6 @@ public final class RLTrainer {
                         oldLogProb.append(storage.logProbTNxG[row * g + q])
                         groupAdvantages.append(storage.advantagesTN[row])
                     }
-                    oldValues.append(storage.valuesTN[row])
-                    targets.append(storage.returnsTN[row])
                 }
                 policy.parameters.zeroGradients()
                 if !warmup, let demoAnchor, settings.demoLossCoefficient > 0 {
@@ -288,6 +287,7 @@ public final class RLTrainer {
         if !warmup, let demoAnchor, settings.demoLossCoefficient > 0, settings.anchorStepsPerIteration > 0 {
             try anchorSteps(demoAnchor, iteration: iteration, firstUpdate: Int(updates))
         }
+        if ppo, settings.criticOnlyEpochs > 0 { criticOnlyEpochs(using: &rng) }
         metrics.pgLoss /= updates; metrics.vLoss /= updates; metrics.approxKL /= updates
         metrics.clipFraction /= updates; metrics.entropy /= updates; metrics.gradNorm /= updates; metrics.demoLoss /= updates
     }

@@ -29,6 +29,9 @@ extension PirlRobot {
         @Option(help: "Actions executed per decision (H_exec; default: the checkpoint's executed horizon, 5 for the expert).")
         var actionsPerDecision: Int?
 
+        @Option(help: "Denoising steps K per chunk (default: the checkpoint's).")
+        var denoisingSteps: Int?
+
         @Flag(help: "Render and preprocess both cameras at every decision, as a learned policy needs (the expert does not).")
         var render = false
 
@@ -39,8 +42,11 @@ extension PirlRobot {
             guard expert != (checkpoint != nil) else {
                 throw ValidationError("say which policy to evaluate: either --checkpoint DIR or --expert.")
             }
-            guard episodes > 0, envs > 0, threads > 0, (actionsPerDecision ?? 1) > 0 else {
-                throw ValidationError("--episodes, --envs, --threads and --actions-per-decision must be positive.")
+            guard episodes > 0, envs > 0, threads > 0, (actionsPerDecision ?? 1) > 0, (denoisingSteps ?? 1) > 0 else {
+                throw ValidationError("--episodes, --envs, --threads, --actions-per-decision and --denoising-steps must be positive.")
+            }
+            guard denoisingSteps == nil || checkpoint != nil else {
+                throw ValidationError("--denoising-steps applies to a --checkpoint policy; the expert does not denoise.")
             }
         }
 
@@ -50,6 +56,7 @@ extension PirlRobot {
             var perDecision = actionsPerDecision ?? 5
             if let checkpoint {
                 let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
+                loaded.denoisingSteps = denoisingSteps
                 perDecision = actionsPerDecision ?? loaded.predictor.policy.config.io.executedHorizon
                 configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
