@@ -85,15 +85,36 @@ struct NetworkGradientTests {
         Self.check(policy, Self.sampleIndices(policy, rng: &rng, include: include), eps: 1e-2, loss: loss, "log π (\(method))")
     }
 
-    @Test func valueHead() throws {
-        let policy = try FlowPolicy(config: Support.smallConfig())
+    /// With time inputs the critic's gradient reaches `value_head.time.weight` as well, and
+    /// the same observation at another time left gets another value.
+    @Test(arguments: [0, 4]) func valueHead(timeInputs: Int) throws {
+        var config = Support.smallConfig()
+        config.architecture.valueTimeInputs = timeInputs
+        let policy = try FlowPolicy(config: config)
         policy.initialize(seed: 41)
+        #expect((policy.parameters.layout.entry(named: "value_head.time.weight") != nil) == (timeInputs > 0))
         var rng = RandomSource(seed: 42)
         let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
         let c: [Float] = [1, -0.5, 2]
+        var time = [Float](repeating: 0, count: 3 * timeInputs)
+        if timeInputs > 0 {
+            time.withUnsafeMutableBufferPointer { out in
+                for (row, remaining) in [Float(1), 0.6, 0.1].enumerated() {
+                    EpisodeTimeFeatures.write(remaining: remaining, count: timeInputs, into: out.baseAddress! + row * timeInputs)
+                }
+            }
+        }
         policy.encode(batch)
-        let values = policy.values()
+        let values = policy.values(timeFeatures: time)
         #expect(values.count == 3)
+        if timeInputs > 0 {
+            var later = time
+            later.withUnsafeMutableBufferPointer { out in
+                for row in 0..<3 { EpisodeTimeFeatures.write(remaining: 0, count: timeInputs, into: out.baseAddress! + row * timeInputs) }
+            }
+            #expect(zip(policy.values(timeFeatures: later), values).allSatisfy { $0 != $1 })
+            _ = policy.values(timeFeatures: time)
+        }
         policy.parameters.zeroGradients()
         policy.backwardValues(c)
         for e in policy.parameters.layout.entries where !e.name.hasPrefix("value_head") {
@@ -102,7 +123,7 @@ struct NetworkGradientTests {
         let indices = Self.sampleIndices(policy, rng: &rng, include: { $0.hasPrefix("value_head") })
         Self.check(policy, indices, eps: 1e-2, loss: {
             policy.encode(batch)
-            return zip(policy.values(), c).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+            return zip(policy.values(timeFeatures: time), c).reduce(0) { $0 + Double($1.0) * Double($1.1) }
         }, "value head")
     }
 

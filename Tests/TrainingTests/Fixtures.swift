@@ -47,6 +47,8 @@ final class TargetEnvironment: VectorChunkEnvironment {
     let decisionsPerEpisode: Int
     /// Mean squared error below which a chunk succeeds.
     let successThreshold: Double
+    /// The time limit in control steps, for decisions of the fixtures' executed horizon (2).
+    var episodeStepLimit: Int { decisionsPerEpisode * 2 }
 
     init(count: Int, seed: UInt64, imageSize: Int, varyingTargets: Bool = true, decisionsPerEpisode: Int = 3,
          successThreshold: Double = 0.01) {

@@ -112,4 +112,31 @@ struct StateBasedTrainingTests {
             #expect("\(error)".contains("sft.fromCheckpoint") && "\(error)".contains("architecture"))
         }
     }
+
+    /// A checkpoint whose critic has no time inputs is adopted by a config that asks for
+    /// them: every tensor it has is kept, the critic gains `value_head.time.weight`, and RL
+    /// trains that tensor too.
+    @Test func adoptedCheckpointGrowsTheCriticsTimeInputs() throws {
+        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
+        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
+        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
+        var config = Fixtures.config(iterations: 2)
+        config.sft.fromCheckpoint = first + "/checkpoints/sft"
+        config.policy.architecture.valueTimeInputs = 4
+        config.rl.bootstrapTimeLimit = false
+        let (run, lines) = try RunTests.run(config, in: second)
+        #expect(lines.contains("sft: the critic grows 4 time inputs (architecture.valueTimeInputs)"))
+        #expect(run.state.rlIterations == 2)
+        let source = try PolicyCheckpoint.load(from: first + "/checkpoints/sft").policy
+        let adopted = try PolicyCheckpoint.load(from: second + "/checkpoints/sft").policy
+        let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
+        #expect(adopted.config.architecture.valueTimeInputs == 4 && source.config.architecture.valueTimeInputs == 0)
+        let n = source.parameters.count
+        #expect(Array(UnsafeBufferPointer(start: adopted.parameters.values, count: n))
+                == Array(UnsafeBufferPointer(start: source.parameters.values, count: n)))
+        let time = try #require(adopted.parameters.layout.entry(named: "value_head.time.weight"))
+        #expect(time.shape == [config.policy.architecture.valueWidth, 4] && time.range.upperBound == adopted.parameters.count)
+        #expect(time.range.contains { adopted.parameters.values[$0] != 0 }, "initialized")
+        #expect(time.range.contains { adopted.parameters.values[$0] != trained.parameters.values[$0] }, "trained by RL")
+    }
 }

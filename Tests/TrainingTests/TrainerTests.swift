@@ -240,6 +240,39 @@ struct TrainerTests {
         #expect(fitted.trainer.optimizer.groups[0].learningRate == plain.trainer.optimizer.groups[0].learningRate)
     }
 
+    /// A critic with time inputs reads each decision's time left: the rollout stores the hat
+    /// features of (limit − elapsed) / limit, and where only the time left tells returns apart
+    /// (one fixed target that is never reached, the limit as the end) it fits them where a
+    /// blind critic cannot.
+    @Test func timeAwareCriticReadsTheTimeLeft() throws {
+        func run(timeInputs: Int) throws -> (trainer: RLTrainer, explainedVariance: Double) {
+            var config = Fixtures.config(method: .flowSDE)
+            config.policy.architecture.valueTimeInputs = timeInputs
+            config.rl.bootstrapTimeLimit = false
+            config.rl.actorLearningRate = 0
+            config.rl.criticWarmupIterations = 0
+            config.rl.criticOnlyEpochs = 40
+            let trainer = try Self.rlTrainer(config, varyingTargets: false, successThreshold: 0)
+            var explained = 0.0
+            for iteration in 1...4 { explained = try trainer.iterate(iteration).explainedVariance }
+            return (trainer, explained)
+        }
+        let timed = try run(timeInputs: 3), blind = try run(timeInputs: 0)
+        // 3 decisions of 2 steps per episode: 6, 4 and 2 of the 6 steps left.
+        let s = timed.trainer.storage
+        let expected: [[Float]] = [[0, 0, 1], [0, 2.0 / 3, 1.0 / 3], [1.0 / 3, 2.0 / 3, 0]]
+        for t in 0..<s.steps {
+            for e in 0..<s.envs {
+                let row = s.row(step: t, env: e)
+                let stored = Array(s.timeTNxF[(row * 3)..<(row * 3 + 3)])
+                #expect(zip(stored, expected[t % 3]).allSatisfy { abs($0 - $1) < 1e-6 }, "decision \(t): \(stored)")
+            }
+        }
+        #expect(blind.trainer.storage.timeTNxF.isEmpty)
+        #expect(timed.explainedVariance > 0.4 && blind.explainedVariance < 0.1,
+                "explained variance: time-aware \(timed.explainedVariance), blind \(blind.explainedVariance)")
+    }
+
     /// `scoreGripper: false` drops the gripper's entries from log π and nothing else: from the
     /// same seed the rollout is the same, and each arm entry's per-token log π is unchanged.
     @Test func unscoredGripperLeavesOnlyItsEntriesOut() throws {

@@ -58,6 +58,12 @@ public final class FlowPolicy: DifferentiableVelocityField {
         valueHead.initialize(p, using: &rng)
     }
 
+    /// Random time weights of the critic alone (a checkpoint without them grown into this layout).
+    public func initializeValueTimeInputs(seed: UInt64) {
+        var rng = RandomSource(seed: seed)
+        valueHead.initializeTime(parameters.values, using: &rng)
+    }
+
     /// Floats per chunk (H·D).
     public var dimension: Int { config.io.chunkCount }
     /// Width of the encoded prefix features.
@@ -150,14 +156,22 @@ public final class FlowPolicy: DifferentiableVelocityField {
         prefixGradient = []
     }
 
-    /// The critic's values of the encoded observations.
-    public func values() -> [Float] {
+    /// F, the critic's time features per observation (``PolicyConfig/Architecture/valueTimeInputs``).
+    public var valueTimeInputs: Int { valueHead.timeInputs }
+
+    /// The critic's values of the encoded observations. A critic with time inputs needs
+    /// `timeFeatures`, `encodedCount × F` (see ``EpisodeTimeFeatures``); one without ignores them.
+    public func values(timeFeatures: [Float] = []) -> [Float] {
         guard let enc = encoderActivations, encodedCount > 0 else { preconditionFailure("encode observations before asking for values") }
         if valueCapacity < encodedCount {
             valueActivations = ValueHead.Activations(valueHead, capacity: encodedCount)
             valueCapacity = encodedCount
         }
-        valueHead.forward(parameters.values, prefix: enc.prefix, rows: encodedCount, act: valueActivations!)
+        let f = valueHead.timeInputs
+        precondition(f == 0 || timeFeatures.count >= encodedCount * f, "a critic with \(f) time inputs needs \(encodedCount * f) time features, got \(timeFeatures.count)")
+        timeFeatures.withUnsafeBufferPointer { time in
+            valueHead.forward(parameters.values, prefix: enc.prefix, time: f > 0 ? time.baseAddress : nil, rows: encodedCount, act: valueActivations!)
+        }
         return Array(UnsafeBufferPointer(start: valueActivations!.values, count: encodedCount))
     }
     private var valueCapacity = 0

@@ -107,6 +107,12 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var noiseStdMax: Double = 0.16
         /// Hidden width of the value head.
         public var valueWidth: Int = 256
+        /// Inputs of the value head that encode the fraction of the episode's time limit
+        /// left (0: the critic reads the observation only). With a time limit that ends the
+        /// return, the value of a state depends on the time left (Pardo et al. 2018, "Time
+        /// Limits in Reinforcement Learning"); the fraction enters as this many hat functions
+        /// spread over [0, 1]. Only the trainer's critic reads them; acting does not.
+        public var valueTimeInputs: Int = 0
 
         /// Creates the default architecture.
         public init() {}
@@ -181,6 +187,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
                           ("noiseHeadWidth", a.noiseHeadWidth), ("valueWidth", a.valueWidth)] {
             try check(v >= 1 && v <= 1 << 20, "architecture.\(name)", v, "in 1...1048576")
         }
+        try check(a.valueTimeInputs >= 0 && a.valueTimeInputs <= 64, "architecture.valueTimeInputs", a.valueTimeInputs, "in 0...64")
         try check(a.expertBlocks >= 0 && a.expertBlocks <= 64, "architecture.expertBlocks", a.expertBlocks, "in 0...64")
         try check(a.timeEmbeddingWidth >= 2 && a.timeEmbeddingWidth % 2 == 0, "architecture.timeEmbeddingWidth", a.timeEmbeddingWidth, "even and at least 2")
         try check(a.timeMinPeriod > 0 && a.timeMaxPeriod >= a.timeMinPeriod, "architecture.timeMinPeriod", a.timeMinPeriod, "0 < timeMinPeriod <= timeMaxPeriod")
@@ -295,6 +302,7 @@ extension PolicyConfig.Architecture {
         noiseStdMin = try c.value(.noiseStdMin, or: noiseStdMin)
         noiseStdMax = try c.value(.noiseStdMax, or: noiseStdMax)
         valueWidth = try c.value(.valueWidth, or: valueWidth)
+        valueTimeInputs = try c.value(.valueTimeInputs, or: valueTimeInputs)
     }
 }
 

@@ -46,7 +46,8 @@ public final class SimEnvironment {
 
     private let randomizer: SceneRandomizer
     private var random = SimRandom(seed: 0)
-    private let maxSteps: Int
+    /// Control steps at which an episode that has not succeeded is cut.
+    public let maxSteps: Int
     private let jointCount: Int
     /// Ring of the last 3 actions in MJCF units, for latency.
     private var pending: [Double]

@@ -50,6 +50,8 @@ public struct ChunkStep: Sendable {
 public protocol VectorChunkEnvironment: AnyObject {
     /// N.
     var count: Int { get }
+    /// Control steps at which an episode that has not ended is cut (its time limit).
+    var episodeStepLimit: Int { get }
     /// Starts a fresh episode in every environment. With `groupSize` G > 1,
     /// environments `g·G ..< (g+1)·G` start from the same episode setup (GRPO, flow-rl.md §6).
     func reset(groupSize: Int) throws -> [RawObservation]

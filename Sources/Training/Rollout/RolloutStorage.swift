@@ -43,10 +43,14 @@ public final class RolloutStorage {
     public var returnsTN: [Float]
     /// `N` values of the observations after the last decision.
     public var lastValuesN: [Float]
+    /// F: the critic's time features per decision (0 for a critic without them).
+    public let timeWidth: Int
+    /// `T·N × F` the critic's time features of the observations decided on.
+    public var timeTNxF: [Float]
 
     /// Allocates storage for `steps × envs` decisions.
-    public init(steps: Int, envs: Int, prefixWidth: Int, denoisingSteps: Int, chunkSize: Int, groupCount: Int) {
-        precondition(steps >= 1 && envs >= 1 && prefixWidth >= 1 && denoisingSteps >= 1 && chunkSize >= 1 && groupCount >= 1)
+    public init(steps: Int, envs: Int, prefixWidth: Int, denoisingSteps: Int, chunkSize: Int, groupCount: Int, timeWidth: Int = 0) {
+        precondition(steps >= 1 && envs >= 1 && prefixWidth >= 1 && denoisingSteps >= 1 && chunkSize >= 1 && groupCount >= 1 && timeWidth >= 0)
         self.steps = steps; self.envs = envs; self.prefixWidth = prefixWidth
         chainLength = denoisingSteps + 1; self.chunkSize = chunkSize; self.groupCount = groupCount
         let n = steps * envs
@@ -62,6 +66,8 @@ public final class RolloutStorage {
         advantagesTN = .init(repeating: 0, count: n)
         returnsTN = .init(repeating: 0, count: n)
         lastValuesN = .init(repeating: 0, count: envs)
+        self.timeWidth = timeWidth
+        timeTNxF = .init(repeating: 0, count: n * timeWidth)
     }
 
     /// T·N decisions.

@@ -131,14 +131,19 @@ public final class TrainSimRun {
     }
 
     /// `sft.fromCheckpoint`: the checkpoint becomes this run's `sft` with this config's
-    /// sampler and executed horizon, after checking that the network is the one configured.
+    /// sampler and executed horizon, after checking that the network is the one configured
+    /// (up to the critic's time inputs, which a checkpoint without them gains).
     func adopt(_ source: String) throws {
         guard !checkpoints.exists("sft") else { return }
         let (loaded, normStats) = try PolicyCheckpoint.load(from: source)
         let wanted = config.policyConfig()
         let have = loaded.config
         var mismatches: [String] = []
-        if have.architecture != wanted.architecture { mismatches.append("architecture") }
+        // A critic without time inputs grows them (its other tensors are a prefix of the layout).
+        var haveArchitecture = have.architecture
+        let growsTimeInputs = haveArchitecture.valueTimeInputs == 0 && wanted.architecture.valueTimeInputs > 0
+        if growsTimeInputs { haveArchitecture.valueTimeInputs = wanted.architecture.valueTimeInputs }
+        if haveArchitecture != wanted.architecture { mismatches.append("architecture") }
         if have.io.cameras != wanted.io.cameras { mismatches.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
         if have.io.stateDim != wanted.io.stateDim || have.io.objectStateDim != wanted.io.objectStateDim {
             mismatches.append("state \(have.io.stateDim) (\(have.io.objectStateDim) object) vs \(wanted.io.stateDim) (\(wanted.io.objectStateDim) object)")
@@ -151,7 +156,11 @@ public final class TrainSimRun {
                               rule: "a checkpoint of the configured network (differs in \(mismatches.joined(separator: "; ")))")
         }
         let policy = try FlowPolicy(config: wanted)
-        policy.parameters.values.update(from: loaded.parameters.values, count: policy.parameters.count)
+        policy.parameters.values.update(from: loaded.parameters.values, count: loaded.parameters.count)
+        if growsTimeInputs {
+            policy.initializeValueTimeInputs(seed: RunSeeds.seed(config.seed, .initialization, index: 1))
+            report("sft: the critic grows \(wanted.architecture.valueTimeInputs) time inputs (architecture.valueTimeInputs)")
+        }
         let previous = have.provenance.evalSuccess.map { ProgressLine.fixed($0, 3) } ?? "unknown"
         report("sft: starting from \(source) (\(have.provenance.steps ?? 0) steps, its eval success \(previous))")
         let success = try evaluate(policy, normStats: normStats, episodes: max(config.eval.periodicEpisodes, 1), tag: "sft", at: 0)

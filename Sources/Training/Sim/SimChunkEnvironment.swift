@@ -29,6 +29,8 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
 
     /// N.
     public var count: Int { vector.count }
+    /// The simulated episodes' time limit, in control steps.
+    public var episodeStepLimit: Int { vector.environments[0].maxSteps }
 
     /// Starts a new episode everywhere. With groups, every member of group g takes the
     /// episode setup (object poses, colours, instruction) of the group's first environment;

@@ -19,7 +19,7 @@ extension RLTrainer {
                 gatherCriticRows(batch)
                 policy.parameters.zeroGradients()
                 prefixGather.withUnsafeBufferPointer { policy.loadPrefixFeatures(UnsafeBufferPointer(rebasing: $0[0..<(batch.count * p)]), count: batch.count) }
-                let critic = PPOLoss.critic(values: policy.values(), oldValues: oldValues, returns: targets,
+                let critic = PPOLoss.critic(values: policy.values(timeFeatures: timeGather), oldValues: oldValues, returns: targets,
                                             clipCoef: Float(settings.valueClipCoef), huberDelta: Float(settings.huberDelta))
                 policy.backwardValues(critic.dValues)
                 _ = optimizer.step(policy.parameters)
@@ -28,7 +28,8 @@ extension RLTrainer {
     }
 
     /// Copies the minibatch's stored prefix features into ``prefixGather`` (row j of the
-    /// minibatch at row j) and its old values and return targets into ``oldValues`` and ``targets``.
+    /// minibatch at row j), its old values and return targets into ``oldValues`` and
+    /// ``targets``, and a time-aware critic's features into ``timeGather``.
     func gatherCriticRows(_ batch: ArraySlice<Int>) {
         let p = policy.prefixWidth
         oldValues.removeAll(keepingCapacity: true)
@@ -43,6 +44,11 @@ extension RLTrainer {
         for row in batch {
             oldValues.append(storage.valuesTN[row])
             targets.append(storage.returnsTN[row])
+        }
+        let f = storage.timeWidth
+        guard f > 0 else { return }
+        for (j, row) in batch.enumerated() {
+            for q in 0..<f { timeGather[j * f + q] = storage.timeTNxF[row * f + q] }
         }
     }
 }

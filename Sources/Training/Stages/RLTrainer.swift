@@ -43,6 +43,11 @@ public final class RLTrainer {
     var prefixGather: [Float]
     private var oldLogProb: [Float] = [], groupAdvantages: [Float] = []
     var oldValues: [Float] = [], targets: [Float] = []
+    /// Episode time for a critic with time inputs: the clock, the current decision's
+    /// `N × F` features, and a minibatch's gathered features.
+    private var clock: EpisodeClock?
+    private var currentTime: [Float] = []
+    var timeGather: [Float] = []
     var order: MinibatchOrder
     private let executedRows: Int
     let replayAnchor: ReplayFlowMatching?
@@ -68,8 +73,15 @@ public final class RLTrainer {
         sampler = FlowSampler(method: settings.method, sdeSelection: .single)
         let n = environment.count
         rolloutChain = FlowChain(batch: n, dimension: policy.dimension, steps: config.sampler.steps, noiseLevel: settings.noiseLevel)
+        let f = policy.valueTimeInputs
         storage = RolloutStorage(steps: settings.rolloutLength, envs: n, prefixWidth: policy.prefixWidth,
-                                 denoisingSteps: config.sampler.steps, chunkSize: policy.dimension, groupCount: options.groupCount)
+                                 denoisingSteps: config.sampler.steps, chunkSize: policy.dimension, groupCount: options.groupCount,
+                                 timeWidth: f)
+        if f > 0 {
+            clock = EpisodeClock(environments: n, limit: environment.episodeStepLimit, features: f)
+            currentTime = .init(repeating: 0, count: n * f)
+            timeGather = .init(repeating: 0, count: settings.minibatchSize * f)
+        }
         chunks = [[Float]](repeating: [Float](repeating: 0, count: policy.dimension), count: n)
         prefixGather = [Float](repeating: 0, count: settings.minibatchSize * policy.prefixWidth)
         optimizer = AdamW(groups: ParameterGroups.rl(policy, actorLearningRate: Float(settings.actorLearningRate),
@@ -118,6 +130,7 @@ public final class RLTrainer {
         var rng = RandomSource(seed: RunSeeds.seed(seed, .rollout, index: UInt64(iteration)))
         if grpo || observations == nil {
             observations = try environment.reset(groupSize: grpo ? settings.groupSize : 1)
+            clock?.reset()
             successReplay?.discardPending()
         }
         var active = [Bool](repeating: true, count: n)
@@ -129,7 +142,8 @@ public final class RLTrainer {
             policy.prefixFeatures.withUnsafeBufferPointer { f in
                 storage.prefixTNxP.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: base * p).update(from: f.baseAddress!, count: n * p) }
             }
-            let values = policy.values()
+            recordTime(base: base)
+            let values = policy.values(timeFeatures: currentTime)
             for e in 0..<n { storage.valuesTN[base + e] = values[e] }
             sampler.sample(policy, into: rolloutChain, using: &rng)
             storage.chainsTNxKxD.withUnsafeMutableBufferPointer { out in
@@ -171,6 +185,7 @@ public final class RLTrainer {
             if let successReplay {
                 for outcome in step.finished { successReplay.finishEpisode(env: outcome.environment, success: outcome.success) }
             }
+            clock?.advance(step)
             outcomes.append(contentsOf: step.finished)
             observations = step.observations
         }
@@ -178,10 +193,20 @@ public final class RLTrainer {
             assignGroupAdvantages(scores: scores)
         } else {
             policy.encode(try packer.pack(observations!))
-            let last = policy.values()
+            recordTime(base: nil)
+            let last = policy.values(timeFeatures: currentTime)
             for e in 0..<n { storage.lastValuesN[e] = last[e] }
         }
         return outcomes
+    }
+
+    /// A critic with time inputs: the current episode times as features in ``currentTime``,
+    /// stored at rows `base ..< base + N` unless `base` is nil (the observation after the last decision).
+    private func recordTime(base: Int?) {
+        guard let clock else { return }
+        let f = clock.features
+        currentTime.withUnsafeMutableBufferPointer { clock.write(into: $0.baseAddress!) }
+        if let base { storage.timeTNxF.replaceSubrange((base * f)..<((base + clock.elapsed.count) * f), with: currentTime) }
     }
 
     /// GRPO: each environment's first episode of the window is one trajectory.
@@ -273,7 +298,7 @@ public final class RLTrainer {
                     metrics.entropy += Diagnostics.mean(withGradient.entropy)
                 }
                 if ppo {
-                    let critic = PPOLoss.critic(values: policy.values(), oldValues: oldValues, returns: targets,
+                    let critic = PPOLoss.critic(values: policy.values(timeFeatures: timeGather), oldValues: oldValues, returns: targets,
                                                 clipCoef: Float(settings.valueClipCoef), huberDelta: Float(settings.huberDelta))
                     policy.backwardValues(critic.dValues)
                     metrics.vLoss += Double(critic.vLoss)
