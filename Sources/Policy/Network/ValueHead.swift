@@ -39,11 +39,11 @@ struct ValueHead {
         private let arena: BufferArena
         init(_ h: ValueHead, capacity: Int) {
             let w = h.fc1.outFeatures
-            let arena = BufferArena(count: capacity * (4 * w + 1 + max(h.timeInputs, 1)))
+            let arena = BufferArena(count: capacity * (4 * w + 1 + h.timeInputs))
             self.arena = arena
             hiddenPre = arena.take(capacity * w); hiddenPost = arena.take(capacity * w)
             values = arena.take(capacity); dHiddenPost = arena.take(capacity * w); dHiddenPre = arena.take(capacity * w)
-            time = arena.take(capacity * max(h.timeInputs, 1))
+            time = arena.take(capacity * h.timeInputs)
         }
     }
 

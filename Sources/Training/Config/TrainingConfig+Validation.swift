@@ -142,3 +142,16 @@ extension EvalSettings {
         }
     }
 }
+
+extension RLSettings {
+    /// Joints per action row that log π scores: all of them, or all but the gripper with
+    /// ``scoreGripper`` false, which needs the gripper as the robot's last joint.
+    public func scoredJoints(of jointNames: [String]) throws(ConfigError) -> Int {
+        if scoreGripper { return jointNames.count }
+        guard jointNames.last == "gripper" else {
+            throw ConfigError(field: "rl.scoreGripper", value: "false",
+                              rule: "true for a robot whose last joint is not the gripper (joints: \(jointNames.joined(separator: ", ")))")
+        }
+        return jointNames.count - 1
+    }
+}

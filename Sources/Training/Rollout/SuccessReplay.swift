@@ -52,8 +52,8 @@ public final class SuccessReplay {
         guard decisions > 0 else { return }
         episodesAdded += 1
         for j in 0..<decisions {
-            Self.copyRow(j, of: pendingPrefixes[env], to: next, of: &prefixes, width: prefixWidth)
-            Self.copyRow(j, of: pendingChunks[env], to: next, of: &chunks, width: chunkSize)
+            prefixes.copyRow(next, from: j, of: pendingPrefixes[env], width: prefixWidth)
+            chunks.copyRow(next, from: j, of: pendingChunks[env], width: chunkSize)
             next = (next + 1) % capacity
             count = min(count + 1, capacity)
         }
@@ -67,12 +67,7 @@ public final class SuccessReplay {
     /// Copies decision `index` (0 ..< ``count``) into row `row` of `prefixes` (`rows × P`) and `chunks` (`rows × H·D`).
     public func copy(_ index: Int, row: Int, prefixes outPrefixes: inout [Float], chunks outChunks: inout [Float]) {
         precondition(index >= 0 && index < count)
-        Self.copyRow(index, of: prefixes, to: row, of: &outPrefixes, width: prefixWidth)
-        Self.copyRow(index, of: chunks, to: row, of: &outChunks, width: chunkSize)
-    }
-
-    /// Row `source` of `from` (rows of `width`) over row `target` of `to`, in place.
-    private static func copyRow(_ source: Int, of from: [Float], to target: Int, of to: inout [Float], width: Int) {
-        to.replaceSubrange((target * width)..<((target + 1) * width), with: from[(source * width)..<((source + 1) * width)])
+        outPrefixes.copyRow(row, from: index, of: prefixes, width: prefixWidth)
+        outChunks.copyRow(row, from: index, of: chunks, width: chunkSize)
     }
 }

@@ -182,11 +182,7 @@ public final class TrainSimRun {
         let (policy, normStats) = try checkpoints.load(source)
         let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,
                                                       seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
-        let joints = policy.config.io.jointNames
-        guard config.rl.scoreGripper || joints.last == "gripper" else {
-            throw ConfigError(field: "rl.scoreGripper", value: "false",
-                              rule: "true for a robot whose last joint is not the gripper (joints: \(joints.joined(separator: ", ")))")
-        }
+        _ = try config.rl.scoredJoints(of: policy.config.io.jointNames)   // refused here, not as RLTrainer's precondition
         let trainer = RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                 seed: config.seed, environmentSteps: state.environmentSteps)
         if config.rl.demoLossCoefficient > 0 {

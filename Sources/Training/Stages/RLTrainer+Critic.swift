@@ -31,24 +31,13 @@ extension RLTrainer {
     /// minibatch at row j), its old values and return targets into ``oldValues`` and
     /// ``targets``, and a time-aware critic's features into ``timeGather``.
     func gatherCriticRows(_ batch: ArraySlice<Int>) {
-        let p = policy.prefixWidth
         oldValues.removeAll(keepingCapacity: true)
         targets.removeAll(keepingCapacity: true)
-        storage.prefixTNxP.withUnsafeBufferPointer { stored in
-            prefixGather.withUnsafeMutableBufferPointer { gather in
-                for (j, row) in batch.enumerated() {
-                    (gather.baseAddress! + j * p).update(from: stored.baseAddress! + row * p, count: p)
-                }
-            }
-        }
-        for row in batch {
+        for (j, row) in batch.enumerated() {
+            prefixGather.copyRow(j, from: row, of: storage.prefixTNxP, width: storage.prefixWidth)
+            if storage.timeWidth > 0 { timeGather.copyRow(j, from: row, of: storage.timeTNxF, width: storage.timeWidth) }
             oldValues.append(storage.valuesTN[row])
             targets.append(storage.returnsTN[row])
-        }
-        let f = storage.timeWidth
-        guard f > 0 else { return }
-        for (j, row) in batch.enumerated() {
-            for q in 0..<f { timeGather[j * f + q] = storage.timeTNxF[row * f + q] }
         }
     }
 }

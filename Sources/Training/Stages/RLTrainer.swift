@@ -61,10 +61,10 @@ public final class RLTrainer {
         self.seed = seed
         self.environmentSteps = environmentSteps
         let config = policy.config
-        let joints = config.io.jointNames
-        precondition(settings.scoreGripper || joints.last == "gripper", "rl.scoreGripper false needs the gripper as the last joint, not \(joints)")
+        let scoredJoints: Int
+        do { scoredJoints = try settings.scoredJoints(of: config.io.jointNames) } catch { preconditionFailure("\(error)") }
         options = LikelihoodOptions(horizon: config.io.actionHorizon, actionDim: config.io.actionDim,
-                                    executedRows: config.io.executedHorizon, scoredDims: joints.count - (settings.scoreGripper ? 0 : 1),
+                                    executedRows: config.io.executedHorizon, scoredDims: scoredJoints,
                                     reduction: settings.reduction, granularity: settings.granularity)
         executedRows = config.io.executedHorizon
         let kind = config.io.normalization
