@@ -52,13 +52,20 @@ struct NetworkGradientTests {
         }, what)
     }
 
-    @Test(arguments: [SamplerMethod.flowNoise, .flowSDE]) func logLikelihood(method: SamplerMethod) throws {
+    /// `noiseFrequencies` > 0: Flow-SDE with smooth noise (``ChunkNoiseBasis``), whose
+    /// gradient reaches the unexecuted rows through the projection.
+    @Test(arguments: [(SamplerMethod.flowNoise, 0), (.flowSDE, 0), (.flowSDE, 2)])
+    func logLikelihood(method: SamplerMethod, noiseFrequencies: Int) throws {
         let policy = try FlowPolicy(config: Support.smallConfig())
         policy.initialize(seed: 31)
         var rng = RandomSource(seed: 32)
         let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
         policy.encode(batch)
         let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
+        if noiseFrequencies > 0 {
+            let io = policy.config.io
+            chain.noiseBasis = ChunkNoiseBasis(horizon: io.actionHorizon, actionDim: io.actionDim, frequencies: noiseFrequencies)
+        }
         FlowSampler(method: method).sample(policy, into: chain, using: &rng)
         var options = LikelihoodOptions(config: policy.config)
         options.granularity = .action
@@ -82,7 +89,8 @@ struct NetworkGradientTests {
         for e in policy.parameters.layout.entries where include(e.name) {
             #expect(e.range.contains { policy.parameters.gradients[$0] != 0 }, "\(e.name) receives no gradient")
         }
-        Self.check(policy, Self.sampleIndices(policy, rng: &rng, include: include), eps: 1e-2, loss: loss, "log π (\(method))")
+        Self.check(policy, Self.sampleIndices(policy, rng: &rng, include: include), eps: 1e-2, loss: loss,
+                   "log π (\(method), \(noiseFrequencies) noise frequencies)")
     }
 
     /// With time inputs the critic's gradient reaches `value_head.time.weight` as well, and

@@ -54,6 +54,8 @@ struct ConfigTests {
         ("rl: {demoLossCoefficient: 1, successReplayCapacity: 1000, successReplayFraction: 1.5}", "rl.successReplayFraction"),
         ("rl: {anchorStepsPerIteration: 8}", "rl.anchorStepsPerIteration"),
         ("rl: {criticOnlyEpochs: -1}", "rl.criticOnlyEpochs"),
+        ("rl: {method: flow-sde, noiseFrequencies: 11}", "rl.noiseFrequencies"),
+        ("rl: {method: flow-noise, noiseFrequencies: 3}", "rl.noiseFrequencies"),
         ("rl: {algorithm: grpo, criticOnlyEpochs: 2}", "rl.criticOnlyEpochs"),
         ("rl: {algorithm: grpo, permuteAdvantages: true}", "rl.permuteAdvantages"),
         ("policy: {executedHorizon: 12}", "policy.executedHorizon"),

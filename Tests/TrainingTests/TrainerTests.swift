@@ -65,6 +65,32 @@ struct TrainerTests {
         #expect(m.clipFraction == 0)
     }
 
+    /// Smooth Flow-SDE noise reaches both the rollout and the update: every chain the trainer
+    /// samples into or scores carries the basis (at the rollout's parameters the residual is
+    /// already smooth, so only the gradient would tell a chain without it), the rollout's
+    /// log π differs from independent noise's from the same seed, and the update's
+    /// recomputed log π matches the rollout's.
+    @Test func smoothNoiseReachesRolloutAndUpdate() throws {
+        func firstIteration(noiseFrequencies: Int) throws -> (RLTrainer, IterationMetrics) {
+            var config = Fixtures.config(method: .flowSDE)
+            config.rl.granularity = .token
+            config.rl.noiseFrequencies = noiseFrequencies
+            config.rl.epochs = 1
+            config.rl.actorLearningRate = 0
+            config.rl.criticLearningRate = 0
+            let trainer = try Self.rlTrainer(config)
+            return (trainer, try trainer.iterate(1))
+        }
+        let (smooth, m) = try firstIteration(noiseFrequencies: 2)
+        let (independent, _) = try firstIteration(noiseFrequencies: 0)
+        let basis = ChunkNoiseBasis(horizon: 4, actionDim: smooth.policy.config.io.actionDim, frequencies: 2)
+        #expect(smooth.rolloutChain.noiseBasis == basis)
+        #expect(!smooth.updateChains.isEmpty && smooth.updateChains.values.allSatisfy { $0.noiseBasis == basis })
+        #expect(independent.rolloutChain.noiseBasis == nil && independent.updateChains.values.allSatisfy { $0.noiseBasis == nil })
+        #expect(m.approxKL < 1e-6, "ratios must start at 1, KL \(m.approxKL)")
+        #expect(smooth.storage.logProbTNxG != independent.storage.logProbTNxG)
+    }
+
     @Test func sameSeedSameRun() throws {
         let a = try Self.rlTrainer(Fixtures.config()), b = try Self.rlTrainer(Fixtures.config())
         for i in 1...2 {

@@ -20,6 +20,14 @@ public final class FlowChain {
     public var method: SamplerMethod = .ode
     /// Which Flow-SDE steps were stochastic (set like ``method``).
     public var sdeSelection: SDEStepSelection = .single
+    /// Flow-SDE noise confined to each joint's lowest frequencies over the chunk (nil:
+    /// independent noise on every entry). The sampler and the likelihood both read it, so
+    /// a trainer sets it once on every chain it samples into or scores.
+    public var noiseBasis: ChunkNoiseBasis? {
+        didSet {
+            precondition(noiseBasis.map { $0.horizon * $0.actionDim == dimension } ?? true, "noise basis does not match the chunk size")
+        }
+    }
     /// The K-step schedule (fixed at creation).
     public let schedule: FlowSchedule
 
@@ -28,6 +36,8 @@ public final class FlowChain {
     let logVariance: UnsafeMutablePointer<Float>
     let times: UnsafeMutablePointer<Float>
     let conditions: UnsafeMutablePointer<Int32>
+    /// One chunk of noise and the basis coefficients while it is projected (`2 × dimension`).
+    let noiseScratch: UnsafeMutablePointer<Float>
 
     /// Allocates storage for `batch` chunks of `dimension` floats and `steps` steps.
     public init(batch: Int, dimension: Int, steps: Int, noiseLevel: Double = 0.5) {
@@ -45,12 +55,13 @@ public final class FlowChain {
         logVariance = .allocate(capacity: n); logVariance.initialize(repeating: 0, count: n)
         times = .allocate(capacity: batch); times.initialize(repeating: 0, count: batch)
         conditions = .allocate(capacity: batch)
+        noiseScratch = .allocate(capacity: 2 * dimension); noiseScratch.initialize(repeating: 0, count: 2 * dimension)
         for b in 0..<batch { conditions[b] = Int32(b) }
     }
 
     deinit {
         states.deallocate(); stochasticStep.deallocate(); velocity.deallocate()
-        logVariance.deallocate(); times.deallocate(); conditions.deallocate()
+        logVariance.deallocate(); times.deallocate(); conditions.deallocate(); noiseScratch.deallocate()
     }
 
     /// `x⁽ᵏ⁾` of all samples (`batch × dimension`).

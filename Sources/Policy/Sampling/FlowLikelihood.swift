@@ -117,6 +117,7 @@ public enum FlowLikelihood {
         let delta = Float(schedule.delta)
         let entropyScale = 1 / Float(scored * pairs.count / max(batch, 1))
         let halfLogTwoPiE: Float = halfLogTwoPi + 0.5
+        var projectionScratch = [Float](repeating: 0, count: chain.noiseBasis == nil ? 0 : 3 * d)
         for (i, p) in pairs.enumerated() {
             let k = p.step, b = p.sample
             let t = Float(schedule.time(k))
@@ -124,6 +125,12 @@ public enum FlowLikelihood {
             let c: Float = flowNoise ? 0 : Float(schedule.sdeDriftCoefficient(k))
             let sdeLogVariance: Float = flowNoise ? 0 : Float(2 * _log(schedule.sdeStd(k)))
             let dMeanDV: Float = -delta - c * (1 - t)
+            if !flowNoise, let basis = chain.noiseBasis {
+                scoreProjected(basis, pair: i, sample: b, next: next, x: x, velocity: velocity, delta: delta, c: c, t: t,
+                               logVariance: sdeLogVariance, dMeanDV: dMeanDV, termScale: termScale, options: options,
+                               dLogProb: gradient?.dLogProb, logProb: &logProb, dVelocity: &dVelocity, scratch: &projectionScratch)
+                continue
+            }
             for r in 0..<options.executedRows {
                 for j in 0..<options.scoredDims {
                     let e = i * d + r * options.actionDim + j
@@ -155,5 +162,36 @@ public enum FlowLikelihood {
             }
         }
         return LogLikelihoods(batch: batch, groupCount: groups, logProb: logProb, entropy: entropy)
+    }
+
+    /// One Flow-SDE transition with smooth noise (``ChunkNoiseBasis``): the Gaussian terms of
+    /// the projected residual `P·(x' − μ)` on the scored entries, and `P·(w ⊙ P·(x' − μ))/s²`
+    /// as the gradient with respect to μ, which reaches every entry of the scored joints.
+    private static func scoreProjected(
+        _ basis: ChunkNoiseBasis, pair i: Int, sample b: Int, next: UnsafePointer<Float>, x: [Float], velocity: [Float],
+        delta: Float, c: Float, t: Float, logVariance lv: Float, dMeanDV: Float, termScale: Float, options: LikelihoodOptions,
+        dLogProb: [Float]?, logProb: inout [Float], dVelocity: inout [Float], scratch: inout [Float]
+    ) {
+        let d = options.horizon * options.actionDim, groups = options.groupCount, invVar = _exp(-lv)
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let residual = buffer.baseAddress!, weighted = residual + d, coefficients = residual + 2 * d
+            for e in 0..<d {
+                let xe = x[i * d + e], ve = velocity[i * d + e]
+                residual[e] = next[e] - (xe - delta * ve - c * (xe + (1 - t) * ve))
+                weighted[e] = 0
+            }
+            basis.project(residual, scratch: coefficients)
+            for r in 0..<options.executedRows {
+                for j in 0..<options.scoredDims {
+                    let e = r * options.actionDim + j, g = b * groups + options.group(row: r, dim: j)
+                    let pr = residual[e]
+                    logProb[g] += termScale * (-0.5 * lv - halfLogTwoPi - 0.5 * pr * pr * invVar)
+                    if let dLogProb { weighted[e] = dLogProb[g] * termScale * pr * invVar }
+                }
+            }
+            guard dLogProb != nil else { return }
+            basis.project(weighted, scratch: coefficients)
+            for e in 0..<d { dVelocity[i * d + e] = weighted[e] * dMeanDV }
+        }
     }
 }

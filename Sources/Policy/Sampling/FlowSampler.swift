@@ -1,7 +1,8 @@
 /// Integrates a ``VelocityField`` from noise (t = 1) to an action chunk (t = 0)
 /// with ODE, Flow-SDE or Flow-Noise transitions (flow-rl.md §3).
 ///
-/// Every transition is `x⁽ᵏ⁺¹⁾ = μ_k + s_k ⊙ ξ`. The whole chain is kept in the
+/// Every transition is `x⁽ᵏ⁺¹⁾ = μ_k + s_k ⊙ ξ` (Flow-SDE: ξ projected onto the chain's
+/// ``FlowChain/noiseBasis`` when it has one). The whole chain is kept in the
 /// ``FlowChain`` so log-likelihoods can be recomputed later.
 public struct FlowSampler: Sendable {
     /// The transition kernel.
@@ -46,7 +47,15 @@ public struct FlowSampler: Sendable {
                 for b in 0..<batch {
                     let stochastic = sdeSelection == .every || chain.stochasticStep[b] == Int32(k)
                     let lo = b * d, hi = lo + d
-                    if stochastic {
+                    if stochastic, let basis = chain.noiseBasis {
+                        let noise = chain.noiseScratch
+                        for i in 0..<d { noise[i] = rng.gaussian() }
+                        basis.project(noise, scratch: noise + d)
+                        for i in lo..<hi {
+                            let mu = x[i] - delta * v[i] - c * (x[i] + (1 - t) * v[i])
+                            next[i] = mu + s * noise[i - lo]
+                        }
+                    } else if stochastic {
                         for i in lo..<hi {
                             let mu = x[i] - delta * v[i] - c * (x[i] + (1 - t) * v[i])
                             next[i] = mu + s * rng.gaussian()

@@ -89,6 +89,12 @@ extension RLSettings {
     func validate(policy: PolicySettings, environments: Int) throws(ConfigError) {
         guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise or flow-sde (an ODE chain has no likelihood)") }
         guard noiseLevel > 0, noiseLevel <= 5 else { throw bad("rl.noiseLevel", noiseLevel, "in (0, 5]") }
+        guard (0...policy.horizon).contains(noiseFrequencies) else {
+            throw bad("rl.noiseFrequencies", noiseFrequencies, "in 0…policy.horizon (\(policy.horizon); 0: independent noise per entry)")
+        }
+        guard noiseFrequencies == 0 || method == .flowSDE else {
+            throw bad("rl.noiseFrequencies", noiseFrequencies, "0 unless rl.method is flow-sde (Flow-Noise's std comes from its noise head)")
+        }
         guard iterations >= 0 else { throw bad("rl.iterations", iterations, "at least 0 (0 skips RL)") }
         guard rolloutLength >= 1 else { throw bad("rl.rolloutLength", rolloutLength, "at least 1") }
         guard gamma > 0, gamma <= 1 else { throw bad("rl.gamma", gamma, "in (0, 1]") }

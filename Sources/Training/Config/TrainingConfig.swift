@@ -128,6 +128,12 @@ public struct RLSettings: Codable, Sendable, Equatable {
     public var method = SamplerMethod.flowNoise
     /// Flow-SDE noise level a.
     public var noiseLevel = 0.5
+    /// Flow-SDE: confine the exploration noise to this many lowest frequencies (DCT cosines)
+    /// of each joint's trajectory over the chunk, so a perturbation shifts or tilts the
+    /// whole chunk instead of jittering its rows (0: independent noise on every entry, as in
+    /// πRL). Fewer noise directions, fewer terms of noise in the policy gradient
+    /// (``ChunkNoiseBasis``).
+    public var noiseFrequencies = 0
     /// Sum or mean over the K + 1 Flow-Noise log-likelihood terms.
     public var reduction = LogLikelihoodReduction.mean
     /// One ratio per element (`token`), per action row (`action`) or per chunk (`chunk`).
@@ -319,6 +325,7 @@ extension RLSettings {
         algorithm = try c.value(.algorithm, or: algorithm)
         method = try c.value(.method, or: method)
         noiseLevel = try c.value(.noiseLevel, or: noiseLevel)
+        noiseFrequencies = try c.value(.noiseFrequencies, or: noiseFrequencies)
         reduction = try c.value(.reduction, or: reduction)
         granularity = try c.value(.granularity, or: granularity)
         iterations = try c.value(.iterations, or: iterations)

@@ -36,8 +36,10 @@ public final class RLTrainer {
     private let packer: ObservationPacker
     private let actionNormalizer: any VectorTransform
     private let sampler: FlowSampler
-    private let rolloutChain: FlowChain
-    private var updateChains: [Int: FlowChain] = [:]
+    let rolloutChain: FlowChain
+    /// Smooth Flow-SDE noise (``RLSettings/noiseFrequencies``), on every chain sampled or scored.
+    private let noiseBasis: ChunkNoiseBasis?
+    private(set) var updateChains: [Int: FlowChain] = [:]
     private var observations: [RawObservation]?
     private var chunks: [[Float]]
     var prefixGather: [Float]
@@ -73,6 +75,10 @@ public final class RLTrainer {
         sampler = FlowSampler(method: settings.method, sdeSelection: .single)
         let n = environment.count
         rolloutChain = FlowChain(batch: n, dimension: policy.dimension, steps: config.sampler.steps, noiseLevel: settings.noiseLevel)
+        noiseBasis = settings.noiseFrequencies > 0
+            ? ChunkNoiseBasis(horizon: config.io.actionHorizon, actionDim: config.io.actionDim, frequencies: settings.noiseFrequencies)
+            : nil
+        rolloutChain.noiseBasis = noiseBasis
         let f = policy.valueTimeInputs
         storage = RolloutStorage(steps: settings.rolloutLength, envs: n, prefixWidth: policy.prefixWidth,
                                  denoisingSteps: config.sampler.steps, chunkSize: policy.dimension, groupCount: options.groupCount,
@@ -323,6 +329,7 @@ public final class RLTrainer {
         let chain = FlowChain(batch: size, dimension: policy.dimension, steps: policy.config.sampler.steps, noiseLevel: settings.noiseLevel)
         chain.method = settings.method
         chain.sdeSelection = .single
+        chain.noiseBasis = noiseBasis
         updateChains[size] = chain
         return chain
     }

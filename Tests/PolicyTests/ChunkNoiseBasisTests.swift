@@ -1,0 +1,78 @@
+import Testing
+@testable import Policy
+
+/// Smooth Flow-SDE noise: the cosine basis, its projection, and the chains and
+/// likelihoods it produces.
+@Suite("Smooth exploration noise")
+struct ChunkNoiseBasisTests {
+    /// The kept cosines are orthonormal over the rows, so `P = B·Bᵀ` is a projection.
+    @Test(arguments: [1, 3, 10]) func basisIsOrthonormal(frequencies: Int) {
+        let basis = ChunkNoiseBasis(horizon: 10, actionDim: 2, frequencies: frequencies)
+        for f in 0..<frequencies {
+            for g in 0..<frequencies {
+                let dot = (0..<10).reduce(Float(0)) { $0 + basis.basis[$1 * frequencies + f] * basis.basis[$1 * frequencies + g] }
+                #expect(abs(dot - (f == g ? 1 : 0)) < 1e-5, "cosines \(f), \(g): \(dot)")
+            }
+        }
+    }
+
+    /// Projecting twice changes nothing; one cosine keeps each joint's mean over the rows;
+    /// all of them keep the chunk.
+    @Test func projectionKeepsTheSmoothPart() {
+        var rng = RandomSource(seed: 5)
+        let chunk = (0..<30).map { _ in rng.gaussian() }
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 10); defer { scratch.deallocate() }
+        func projected(_ values: [Float], _ frequencies: Int) -> [Float] {
+            var v = values
+            v.withUnsafeMutableBufferPointer {
+                ChunkNoiseBasis(horizon: 10, actionDim: 3, frequencies: frequencies).project($0.baseAddress!, scratch: scratch)
+            }
+            return v
+        }
+        let once = projected(chunk, 3)
+        #expect(zip(projected(once, 3), once).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(zip(projected(chunk, 10), chunk).allSatisfy { abs($0 - $1) < 1e-5 })
+        let means = projected(chunk, 1)
+        for j in 0..<3 {
+            let mean = (0..<10).reduce(Float(0)) { $0 + chunk[$1 * 3 + j] } / 10
+            for h in 0..<10 { #expect(abs(means[h * 3 + j] - mean) < 1e-5) }
+        }
+        // A straight line per joint lies (almost entirely) in the first two cosines; row-to-row
+        // jitter does not.
+        let jitter = (0..<30).map { Float(($0 / 3) % 2 == 0 ? 1 : -1) }
+        let energy = projected(jitter, 2).reduce(Float(0)) { $0 + $1 * $1 } / jitter.reduce(Float(0)) { $0 + $1 * $1 }
+        #expect(energy < 0.05, "alternating rows keep \(energy) of their energy")
+    }
+
+    /// With a basis, the stochastic step's noise lies in the smooth subspace, and log π is
+    /// the Gaussian density of the projected residual on the scored entries.
+    @Test func smoothChainsAndTheirLikelihood() {
+        let horizon = 5, dims = 2, d = horizon * dims
+        let field = GaussianVelocityField(dimension: d, mean: 0.2, std: 0.5)
+        let chain = FlowChain(batch: 32, dimension: d, steps: 4)
+        let basis = ChunkNoiseBasis(horizon: horizon, actionDim: dims, frequencies: 2)
+        chain.noiseBasis = basis
+        var rng = RandomSource(seed: 9)
+        FlowSampler(method: .flowSDE).sample(field, into: chain, using: &rng)
+        let options = LikelihoodOptions(horizon: horizon, actionDim: dims, executedRows: horizon, scoredDims: dims,
+                                        reduction: .sum, granularity: .chunk)
+        let logProb = FlowLikelihood.evaluate(field, chain: chain, options: options).logProb
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: d), scratch = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        defer { v.deallocate(); scratch.deallocate() }
+        for b in 0..<32 {
+            let k = Int(chain.stochasticStep[b])
+            var t = Float(chain.schedule.time(k)); var c: Int32 = 0
+            field.evaluate(x: chain.state(k) + d * b, t: &t, conditions: &c, rows: 1, velocity: v, logVariance: nil)
+            let drift = Float(chain.schedule.sdeDriftCoefficient(k)), s = Float(chain.schedule.sdeStd(k))
+            var residual = (0..<d).map { j -> Float in
+                let x = chain.state(k)[d * b + j]
+                return chain.state(k + 1)[d * b + j] - (x - v[j] / 4 - drift * (x + (1 - t) * v[j]))
+            }
+            let raw = residual
+            residual.withUnsafeMutableBufferPointer { basis.project($0.baseAddress!, scratch: scratch) }
+            #expect(zip(residual, raw).allSatisfy { abs($0 - $1) < 1e-4 }, "sample \(b): the noise leaves the smooth subspace")
+            let expected = residual.reduce(Float(0)) { $0 - _log(s) - FlowLikelihood.halfLogTwoPi - 0.5 * $1 * $1 / (s * s) }
+            #expect(abs(logProb[b] - expected) < 1e-3 * max(1, abs(expected)))
+        }
+    }
+}
