@@ -135,7 +135,7 @@ public enum FlowLikelihood {
                 for j in 0..<options.scoredDims {
                     let e = i * d + r * options.actionDim + j
                     let xe = x[e], ve = velocity[e]
-                    let mu = xe - delta * ve - c * (xe + (1 - t) * ve)
+                    let mu = FlowSampler.sdeMean(x: xe, v: ve, delta: delta, drift: c, t: t)
                     let lv = flowNoise ? logVariance[e] : sdeLogVariance
                     let g = b * groups + options.group(row: r, dim: j)
                     logProb[g] += termScale * gaussianLogDensity(next[r * options.actionDim + j], mean: mu, logVariance: lv)
@@ -177,7 +177,7 @@ public enum FlowLikelihood {
             let residual = buffer.baseAddress!, weighted = residual + d, coefficients = residual + 2 * d
             for e in 0..<d {
                 let xe = x[i * d + e], ve = velocity[i * d + e]
-                residual[e] = next[e] - (xe - delta * ve - c * (xe + (1 - t) * ve))
+                residual[e] = next[e] - FlowSampler.sdeMean(x: xe, v: ve, delta: delta, drift: c, t: t)
                 weighted[e] = 0
             }
             basis.project(residual, scratch: coefficients)

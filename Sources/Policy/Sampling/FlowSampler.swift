@@ -47,18 +47,13 @@ public struct FlowSampler: Sendable {
                 for b in 0..<batch {
                     let stochastic = sdeSelection == .every || chain.stochasticStep[b] == Int32(k)
                     let lo = b * d, hi = lo + d
-                    if stochastic, let basis = chain.noiseBasis {
+                    if stochastic {
+                        // ξ for the whole chunk first (the same draws either way), then smoothed.
                         let noise = chain.noiseScratch
                         for i in 0..<d { noise[i] = rng.gaussian() }
-                        basis.project(noise, scratch: noise + d)
+                        chain.noiseBasis?.project(noise, scratch: noise + d)
                         for i in lo..<hi {
-                            let mu = x[i] - delta * v[i] - c * (x[i] + (1 - t) * v[i])
-                            next[i] = mu + s * noise[i - lo]
-                        }
-                    } else if stochastic {
-                        for i in lo..<hi {
-                            let mu = x[i] - delta * v[i] - c * (x[i] + (1 - t) * v[i])
-                            next[i] = mu + s * rng.gaussian()
+                            next[i] = Self.sdeMean(x: x[i], v: v[i], delta: delta, drift: c, t: t) + s * noise[i - lo]
                         }
                     } else {
                         for i in lo..<hi { next[i] = x[i] - delta * v[i] }
@@ -66,5 +61,11 @@ public struct FlowSampler: Sendable {
                 }
             }
         }
+    }
+
+    /// The Flow-SDE transition mean `x − δ·v − c·(x + (1 − t)·v)` of one entry (flow-rl.md §3).
+    @inline(__always)
+    static func sdeMean(x: Float, v: Float, delta: Float, drift c: Float, t: Float) -> Float {
+        x - delta * v - c * (x + (1 - t) * v)
     }
 }
