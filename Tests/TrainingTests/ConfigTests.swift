@@ -56,6 +56,10 @@ struct ConfigTests {
         ("rl: {criticOnlyEpochs: -1}", "rl.criticOnlyEpochs"),
         ("rl: {method: flow-sde, noiseFrequencies: 11}", "rl.noiseFrequencies"),
         ("rl: {method: flow-noise, noiseFrequencies: 3}", "rl.noiseFrequencies"),
+        ("rl: {method: flow-sde, noiseFrequencies: [3, 3, 11, 3, 3, 0]}", "rl.noiseFrequencies"),
+        ("rl: {method: flow-sde, noiseFrequencies: [0, 0, 0, 0, 0, 0]}", "rl.noiseFrequencies"),
+        ("rl: {method: flow-noise, noiseFrequencies: [3, 3, 3, 3, 3, 0]}", "rl.noiseFrequencies"),
+        ("rl: {method: flow-noise, sdeSteps: every}", "rl.sdeSteps"),
         ("rl: {algorithm: grpo, criticOnlyEpochs: 2}", "rl.criticOnlyEpochs"),
         ("rl: {algorithm: grpo, permuteAdvantages: true}", "rl.permuteAdvantages"),
         ("policy: {executedHorizon: 12}", "policy.executedHorizon"),
@@ -75,6 +79,26 @@ struct ConfigTests {
             Issue.record("\(yaml) was accepted")
         } catch {
             #expect(error.field == field, "\(error)")
+        }
+    }
+
+    /// `rl.noiseFrequencies` takes one count for every joint or a list with one per joint;
+    /// the list must match the robot's joints.
+    @Test func noiseFrequenciesPerJoint() throws {
+        let joints = ["shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper"]
+        let uniform = try TrainingConfig(yaml: "rl: {method: flow-sde, noiseFrequencies: 2}")
+        #expect(uniform.rl.noiseFrequencies == .all(2))
+        #expect(try uniform.rl.noiseBasis(horizon: 10, jointNames: joints)?.frequencies == [2, 2, 2, 2, 2, 2])
+        let still = try TrainingConfig(yaml: "rl: {method: flow-sde, noiseFrequencies: [3, 3, 3, 3, 3, 0]}")
+        #expect(still.rl.noiseFrequencies == [3, 3, 3, 3, 3, 0])
+        #expect(try still.rl.noiseBasis(horizon: 10, jointNames: joints)?.frequencies == [3, 3, 3, 3, 3, 0])
+        #expect(try TrainingConfig(yaml: try still.yaml()) == still)
+        #expect(try TrainingConfig().rl.noiseBasis(horizon: 10, jointNames: joints) == nil)
+        do {
+            _ = try still.rl.noiseBasis(horizon: 10, jointNames: Array(joints.prefix(5)))
+            Issue.record("six counts accepted for five joints")
+        } catch {
+            #expect(error.field == "rl.noiseFrequencies" && error.rule.contains("one count per joint (5"), "\(error)")
         }
     }
 

@@ -74,7 +74,7 @@ struct TrainerTests {
         func firstIteration(noiseFrequencies: Int) throws -> (RLTrainer, IterationMetrics) {
             var config = Fixtures.config(method: .flowSDE)
             config.rl.granularity = .token
-            config.rl.noiseFrequencies = noiseFrequencies
+            config.rl.noiseFrequencies = .all(noiseFrequencies)
             config.rl.epochs = 1
             config.rl.actorLearningRate = 0
             config.rl.criticLearningRate = 0
@@ -89,6 +89,28 @@ struct TrainerTests {
         #expect(independent.rolloutChain.noiseBasis == nil && independent.updateChains.values.allSatisfy { $0.noiseBasis == nil })
         #expect(m.approxKL < 1e-6, "ratios must start at 1, KL \(m.approxKL)")
         #expect(smooth.storage.logProbTNxG != independent.storage.logProbTNxG)
+    }
+
+    /// `rl.sdeSteps: every`: every denoising step of the rollout is stochastic, the update
+    /// chains score all of them, and the recomputed log π matches the rollout's.
+    @Test func everySDEStepIsScored() throws {
+        func firstIteration(_ steps: SDEStepSelection) throws -> (RLTrainer, IterationMetrics) {
+            var config = Fixtures.config(method: .flowSDE)
+            config.rl.granularity = .token
+            config.rl.sdeSteps = steps
+            config.rl.epochs = 1
+            config.rl.actorLearningRate = 0
+            config.rl.criticLearningRate = 0
+            let trainer = try Self.rlTrainer(config)
+            return (trainer, try trainer.iterate(1))
+        }
+        let (every, m) = try firstIteration(.every)
+        let (single, _) = try firstIteration(.single)
+        #expect(every.storage.stochasticStepTN.allSatisfy { $0 == -1 })
+        #expect(single.storage.stochasticStepTN.allSatisfy { (0..<3).contains($0) })
+        #expect(!every.updateChains.isEmpty && every.updateChains.values.allSatisfy { $0.sdeSelection == .every })
+        #expect(m.approxKL < 1e-6, "ratios must start at 1, KL \(m.approxKL)")
+        #expect(every.storage.logProbTNxG != single.storage.logProbTNxG)
     }
 
     @Test func sameSeedSameRun() throws {

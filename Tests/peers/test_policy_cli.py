@@ -149,3 +149,31 @@ def test_bundled_place_policy_places_the_cube():
               "--episodes", "8", "--envs", "8").stdout
     successes = int(out.split("checkpoint success ")[1].split("/")[0])
     assert successes >= 6, out
+
+
+def test_eval_sim_with_the_exploration_sampler():
+    # The exploration policy RL trains (Flow-SDE, smooth noise, a still gripper) on the same
+    # episodes as the deployed ODE: the setups match, the noise changes how episodes go.
+    place = str(REPO_ROOT / "checkpoints" / "place")
+    common = ["eval-sim", "--task", "place", "--checkpoint", place, "--episodes", "4", "--envs", "4", "--json"]
+    ode = json.loads(run(*common).stdout)
+    sde = json.loads(run(*common, "--sampler", "flow-sde", "--noise-level", "1.0",
+                         "--noise-frequencies", "3,3,3,3,3,0").stdout)
+    def by_environment(report):
+        return sorted(report["episodes"], key=lambda e: e["environment"])
+    assert [e["setup"] for e in by_environment(ode)] == [e["setup"] for e in by_environment(sde)]
+    assert [e["length"] for e in by_environment(ode)] != [e["length"] for e in by_environment(sde)]
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--noise-level", "0.3"], "add --sampler flow-sde"),
+    (["--sde-steps", "every"], "add --sampler flow-sde"),
+    (["--sampler", "flow-sde", "--noise-frequencies", "3,3"], "the checkpoint has 6 joints"),
+    (["--sampler", "flow-sde", "--noise-frequencies", "0"], "at least one positive"),
+    (["--sampler", "flow-sde", "--noise-frequencies", "11"], "each at most 10"),
+])
+def test_eval_sim_refuses_bad_noise_options(extra, message):
+    result = run("eval-sim", "--task", "place", "--checkpoint", str(REPO_ROOT / "checkpoints" / "place"),
+                 "--episodes", "1", *extra, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr

@@ -36,24 +36,30 @@ public final class ChunkPredictor {
     }
 
     /// Samples one chunk per observation in `batch`; returns the normalized chain.
+    /// `noiseLevel` (default: the checkpoint's) and `noiseBasis` (smooth noise; default none)
+    /// shape Flow-SDE's stochastic step.
     public func sampleChain(_ batch: ObservationBatch, sampler: FlowSampler, steps: Int, noiseLevel: Double? = nil,
-                            using rng: inout RandomSource) -> FlowChain {
+                            noiseBasis: ChunkNoiseBasis? = nil, using rng: inout RandomSource) -> FlowChain {
         let level = noiseLevel ?? policy.config.sampler.noiseLevel
         if chain == nil || chain!.batch != batch.count || chain!.steps != steps || chain!.schedule.noiseLevel != level {
             chain = FlowChain(batch: batch.count, dimension: policy.dimension, steps: steps, noiseLevel: level)
         }
+        chain!.noiseBasis = noiseBasis
         policy.encode(batch)
         sampler.sample(policy, into: chain!, using: &rng)
         return chain!
     }
 
-    /// Unnormalized chunks (`H × D` each, row-major) for raw observations.
+    /// Unnormalized chunks (`H × D` each, row-major) for raw observations; nil arguments take
+    /// the checkpoint's sampler settings (``sampleChain(_:sampler:steps:noiseLevel:noiseBasis:using:)``).
     public func predict(_ observations: [RawObservation], method: SamplerMethod? = nil, steps: Int? = nil,
+                        noiseLevel: Double? = nil, noiseBasis: ChunkNoiseBasis? = nil, sdeSteps: SDEStepSelection = .single,
                         seed: UInt64) throws(ObservationError) -> [[Float]] {
         let b = try batch(observations)
         var rng = RandomSource(seed: seed)
-        let chain = sampleChain(b, sampler: FlowSampler(method: method ?? policy.config.sampler.method),
-                                steps: steps ?? policy.config.sampler.steps, using: &rng)
+        let chain = sampleChain(b, sampler: FlowSampler(method: method ?? policy.config.sampler.method, sdeSelection: sdeSteps),
+                                steps: steps ?? policy.config.sampler.steps, noiseLevel: noiseLevel,
+                                noiseBasis: noiseBasis, using: &rng)
         return (0..<b.count).map { actionNormalizer.invert(chain.chunk($0)) }
     }
 }

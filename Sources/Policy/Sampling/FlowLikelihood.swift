@@ -63,7 +63,8 @@ public enum FlowLikelihood {
         }
     }
 
-    private static func run(
+    /// log π (and, with `gradient`, its upstream-weighted derivatives handed to `backward`).
+    static func run(
         _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
         gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
         backward: ((UnsafePointer<Float>, UnsafePointer<Float>?) -> Void)?

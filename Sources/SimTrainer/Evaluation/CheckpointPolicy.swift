@@ -5,7 +5,7 @@ import Policy
 /// (camera frames by the checkpoint's camera names, joint state — followed by the
 /// ``ObjectState`` features for a state-based checkpoint — and instruction)
 /// and samples one chunk each with ``ChunkPredictor`` (the checkpoint's
-/// sampler defaults unless ``denoisingSteps`` is set, a fresh seed per decision drawn from `seed`).
+/// sampler defaults unless ``sampler``, ``denoisingSteps``, … are set, a fresh seed per decision drawn from `seed`).
 ///
 /// Camera names: a checkpoint camera takes the twin's camera of the same
 /// name; `base` (LeRobot's name for the fixed camera) takes the twin's `front`.
@@ -18,6 +18,15 @@ public final class CheckpointPolicy: ChunkPolicy {
     public let readsObjectState: Bool
     /// Denoising steps K per chunk; nil samples with the checkpoint's own.
     public var denoisingSteps: Int?
+    /// The sampler; nil uses the checkpoint's (the deterministic ODE as deployed). Flow-SDE
+    /// evaluates the exploration policy RL trains, with ``noiseLevel`` and ``noiseBasis``.
+    public var sampler: SamplerMethod?
+    /// Flow-SDE noise level a; nil uses the checkpoint's.
+    public var noiseLevel: Double?
+    /// Smooth Flow-SDE noise (``ChunkNoiseBasis``); nil: independent noise per entry.
+    public var noiseBasis: ChunkNoiseBasis?
+    /// Flow-SDE: one random stochastic step per chunk (πRL's hybrid) or every step.
+    public var sdeSteps = SDEStepSelection.single
     private var seed: UInt64
     private var raw: [RawObservation] = []
 
@@ -79,7 +88,8 @@ public final class CheckpointPolicy: ChunkPolicy {
                                       prompt: observation.prompt))
         }
         seed &+= 1
-        let predicted = try predictor.predict(raw, steps: denoisingSteps, seed: seed)
+        let predicted = try predictor.predict(raw, method: sampler, steps: denoisingSteps, noiseLevel: noiseLevel,
+                                              noiseBasis: noiseBasis, sdeSteps: sdeSteps, seed: seed)
         for index in predicted.indices { chunks[index] = predicted[index] }
     }
 }

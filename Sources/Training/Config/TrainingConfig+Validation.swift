@@ -89,11 +89,22 @@ extension RLSettings {
     func validate(policy: PolicySettings, environments: Int) throws(ConfigError) {
         guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise or flow-sde (an ODE chain has no likelihood)") }
         guard noiseLevel > 0, noiseLevel <= 5 else { throw bad("rl.noiseLevel", noiseLevel, "in (0, 5]") }
-        guard (0...policy.horizon).contains(noiseFrequencies) else {
-            throw bad("rl.noiseFrequencies", noiseFrequencies, "in 0…policy.horizon (\(policy.horizon); 0: independent noise per entry)")
+        switch noiseFrequencies {
+        case .all(let count):
+            guard (0...policy.horizon).contains(count) else {
+                throw bad("rl.noiseFrequencies", count, "in 0…policy.horizon (\(policy.horizon); 0: independent noise per entry)")
+            }
+        case .perJoint(let counts):
+            guard counts.allSatisfy({ (0...policy.horizon).contains($0) }), counts.contains(where: { $0 > 0 }) else {
+                throw bad("rl.noiseFrequencies", noiseFrequencies.description,
+                          "one count per joint, each in 0…policy.horizon (\(policy.horizon)), at least one positive")
+            }
         }
-        guard noiseFrequencies == 0 || method == .flowSDE else {
-            throw bad("rl.noiseFrequencies", noiseFrequencies, "0 unless rl.method is flow-sde (Flow-Noise's std comes from its noise head)")
+        guard !noiseFrequencies.isOn || method == .flowSDE else {
+            throw bad("rl.noiseFrequencies", noiseFrequencies.description, "0 unless rl.method is flow-sde (Flow-Noise's std comes from its noise head)")
+        }
+        guard sdeSteps == .single || method == .flowSDE else {
+            throw bad("rl.sdeSteps", sdeSteps.rawValue, "single unless rl.method is flow-sde (Flow-Noise makes every step stochastic already)")
         }
         guard iterations >= 0 else { throw bad("rl.iterations", iterations, "at least 0 (0 skips RL)") }
         guard rolloutLength >= 1 else { throw bad("rl.rolloutLength", rolloutLength, "at least 1") }
@@ -150,6 +161,18 @@ extension EvalSettings {
 }
 
 extension RLSettings {
+    /// The smooth-noise basis of ``noiseFrequencies`` for a robot with `jointNames`, or nil
+    /// when smoothing is off; a per-joint list must name every joint.
+    public func noiseBasis(horizon: Int, jointNames: [String]) throws(ConfigError) -> ChunkNoiseBasis? {
+        guard noiseFrequencies.isOn else { return nil }
+        let counts = noiseFrequencies.counts(joints: jointNames.count)
+        guard counts.count == jointNames.count else {
+            throw ConfigError(field: "rl.noiseFrequencies", value: noiseFrequencies.description,
+                              rule: "one count per joint (\(jointNames.count): \(jointNames.joined(separator: ", ")))")
+        }
+        return ChunkNoiseBasis(horizon: horizon, frequencies: counts)
+    }
+
     /// Joints per action row that log π scores: all of them, or all but the gripper with
     /// ``scoreGripper`` false, which needs the gripper as the robot's last joint.
     public func scoredJoints(of jointNames: [String]) throws(ConfigError) -> Int {

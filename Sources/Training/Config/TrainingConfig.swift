@@ -120,6 +120,55 @@ public enum RLAlgorithm: String, Codable, Sendable, CaseIterable {
     case grpo
 }
 
+/// Cosines of smooth Flow-SDE noise (``RLSettings/noiseFrequencies``): one count for every
+/// joint, or one per joint. YAML: an integer or a list of integers.
+public enum NoiseFrequencies: Codable, Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+    /// The same count for every joint (0: smoothing off).
+    case all(Int)
+    /// One count per joint, in the robot's joint order.
+    case perJoint([Int])
+
+    public init(integerLiteral value: Int) { self = .all(value) }
+    public init(arrayLiteral elements: Int...) { self = .perJoint(elements) }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let count = try? c.decode(Int.self) { self = .all(count) } else { self = .perJoint(try c.decode([Int].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .all(let count): try c.encode(count)
+        case .perJoint(let counts): try c.encode(counts)
+        }
+    }
+
+    /// False when every joint gets independent noise (smoothing off).
+    public var isOn: Bool {
+        switch self {
+        case .all(let count): count > 0
+        case .perJoint: true
+        }
+    }
+
+    /// The count of each of `joints` joints.
+    public func counts(joints: Int) -> [Int] {
+        switch self {
+        case .all(let count): [Int](repeating: count, count: joints)
+        case .perJoint(let counts): counts
+        }
+    }
+
+    /// As YAML writes it.
+    public var description: String {
+        switch self {
+        case .all(let count): "\(count)"
+        case .perJoint(let counts): "[\(counts.map(String.init).joined(separator: ", "))]"
+        }
+    }
+}
+
 /// Online RL (flow-rl.md §3–§6).
 public struct RLSettings: Codable, Sendable, Equatable {
     /// PPO or GRPO.
@@ -132,9 +181,17 @@ public struct RLSettings: Codable, Sendable, Equatable {
     /// of each joint's trajectory over the chunk, so a perturbation shifts or tilts the
     /// whole chunk instead of jittering its rows (0: independent noise on every entry, as in
     /// πRL). Fewer noise directions, fewer terms of noise in the policy gradient
-    /// (``ChunkNoiseBasis``).
-    public var noiseFrequencies = 0
-    /// Sum or mean over the K + 1 Flow-Noise log-likelihood terms.
+    /// (``ChunkNoiseBasis``). One count for every joint, or a list with one per joint, where
+    /// 0 leaves that joint without noise (e.g. `[3, 3, 3, 3, 3, 0]`: a noise-free gripper).
+    public var noiseFrequencies: NoiseFrequencies = 0
+    /// Flow-SDE: which denoising steps are stochastic. `single` (πRL's hybrid, the default):
+    /// one random step k* per chunk, log π is that step's term, and the other steps are
+    /// deterministic, so the ratio does not see how an update changes them. `every`: all K
+    /// steps, log π over the whole chain (reduced like Flow-Noise's), so the PPO trust region
+    /// covers every step that produced the chunk; K times the likelihood work per update.
+    public var sdeSteps = SDEStepSelection.single
+    /// Sum or mean over the K + 1 log-likelihood terms of a whole chain (Flow-Noise, or
+    /// Flow-SDE with ``sdeSteps`` `every`).
     public var reduction = LogLikelihoodReduction.mean
     /// One ratio per element (`token`), per action row (`action`) or per chunk (`chunk`).
     public var granularity = RatioGranularity.chunk
@@ -326,6 +383,7 @@ extension RLSettings {
         method = try c.value(.method, or: method)
         noiseLevel = try c.value(.noiseLevel, or: noiseLevel)
         noiseFrequencies = try c.value(.noiseFrequencies, or: noiseFrequencies)
+        sdeSteps = try c.value(.sdeSteps, or: sdeSteps)
         reduction = try c.value(.reduction, or: reduction)
         granularity = try c.value(.granularity, or: granularity)
         iterations = try c.value(.iterations, or: iterations)

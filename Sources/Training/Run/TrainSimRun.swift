@@ -182,7 +182,9 @@ public final class TrainSimRun {
         let (policy, normStats) = try checkpoints.load(source)
         let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,
                                                       seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
-        _ = try config.rl.scoredJoints(of: policy.config.io.jointNames)   // refused here, not as RLTrainer's precondition
+        // Refused here, not as RLTrainer's precondition.
+        _ = try config.rl.scoredJoints(of: policy.config.io.jointNames)
+        _ = try config.rl.noiseBasis(horizon: policy.config.io.actionHorizon, jointNames: policy.config.io.jointNames)
         let trainer = RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                 seed: config.seed, environmentSteps: state.environmentSteps)
         if config.rl.demoLossCoefficient > 0 {

@@ -72,12 +72,11 @@ public final class RLTrainer {
         let kind = config.io.normalization
         packer = ObservationPacker(config: config, tokenizer: policy.tokenizer, stateNormalizer: kind.normalizer(normStats.normStats["state"]!))
         actionNormalizer = kind.normalizer(normStats.normStats["actions"]!)
-        sampler = FlowSampler(method: settings.method, sdeSelection: .single)
+        sampler = FlowSampler(method: settings.method, sdeSelection: settings.sdeSteps)
         let n = environment.count
         rolloutChain = FlowChain(batch: n, dimension: policy.dimension, steps: config.sampler.steps, noiseLevel: settings.noiseLevel)
-        noiseBasis = settings.noiseFrequencies > 0
-            ? ChunkNoiseBasis(horizon: config.io.actionHorizon, actionDim: config.io.actionDim, frequencies: settings.noiseFrequencies)
-            : nil
+        do { noiseBasis = try settings.noiseBasis(horizon: config.io.actionHorizon, jointNames: config.io.jointNames) }
+        catch { preconditionFailure("\(error)") }
         rolloutChain.noiseBasis = noiseBasis
         let f = policy.valueTimeInputs
         storage = RolloutStorage(steps: settings.rolloutLength, envs: n, prefixWidth: policy.prefixWidth,
@@ -328,7 +327,7 @@ public final class RLTrainer {
         if let chain = updateChains[size] { return chain }
         let chain = FlowChain(batch: size, dimension: policy.dimension, steps: policy.config.sampler.steps, noiseLevel: settings.noiseLevel)
         chain.method = settings.method
-        chain.sdeSelection = .single
+        chain.sdeSelection = settings.sdeSteps
         chain.noiseBasis = noiseBasis
         updateChains[size] = chain
         return chain

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Policy
 import SimTrainer
 
 extension PirlRobot {
@@ -32,6 +33,18 @@ extension PirlRobot {
         @Option(help: "Denoising steps K per chunk (default: the checkpoint's).")
         var denoisingSteps: Int?
 
+        @Option(help: "Sampler for a --checkpoint policy: ode, flow-sde or flow-noise (default: the checkpoint's, the ODE as deployed). flow-sde measures the exploration policy RL trains.")
+        var sampler: SamplerMethod?
+
+        @Option(help: "Flow-SDE noise level a (default: the checkpoint's).")
+        var noiseLevel: Double?
+
+        @Option(help: "Flow-SDE smooth noise, as rl.noiseFrequencies: cosines kept per joint, one count for all joints (3) or one per joint (3,3,3,3,3,0).")
+        var noiseFrequencies: String?
+
+        @Option(help: "Flow-SDE: single (one random stochastic step per chunk, as RL's default) or every step, as rl.sdeSteps.")
+        var sdeSteps: SDEStepSelection = .single
+
         @Flag(help: "Render and preprocess both cameras at every decision, as a learned policy needs (the expert does not).")
         var render = false
 
@@ -48,6 +61,37 @@ extension PirlRobot {
             guard denoisingSteps == nil || checkpoint != nil else {
                 throw ValidationError("--denoising-steps applies to a --checkpoint policy; the expert does not denoise.")
             }
+            guard sampler == nil || checkpoint != nil else {
+                throw ValidationError("--sampler applies to a --checkpoint policy; the expert does not denoise.")
+            }
+            guard (noiseLevel == nil && noiseFrequencies == nil && sdeSteps == .single) || sampler == .flowSDE else {
+                throw ValidationError("--noise-level, --noise-frequencies and --sde-steps shape Flow-SDE's noise: add --sampler flow-sde.")
+            }
+            if let noiseLevel, !(noiseLevel > 0 && noiseLevel <= 5) {
+                throw ValidationError("--noise-level must be in (0, 5], got \(noiseLevel).")
+            }
+            if let noiseFrequencies { _ = try Self.frequencyCounts(noiseFrequencies) }
+        }
+
+        /// `3` or `3,3,3,3,3,0` as counts; the per-joint check against the checkpoint comes later.
+        static func frequencyCounts(_ text: String) throws -> [Int] {
+            let counts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? -1) >= 0 }), counts.contains(where: { ($0 ?? 0) > 0 }) else {
+                throw ValidationError("--noise-frequencies must be a count (3) or one count per joint (3,3,3,3,3,0), at least one positive; got '\(text)'.")
+            }
+            return counts.map { $0! }
+        }
+
+        /// The smooth-noise basis for `policy`'s chunks, or nil without --noise-frequencies.
+        func noiseBasis(for policy: FlowPolicy) throws -> ChunkNoiseBasis? {
+            guard let noiseFrequencies else { return nil }
+            let io = policy.config.io
+            var counts = try Self.frequencyCounts(noiseFrequencies)
+            if counts.count == 1 { counts = [Int](repeating: counts[0], count: io.actionDim) }
+            guard counts.count == io.actionDim, counts.allSatisfy({ $0 <= io.actionHorizon }) else {
+                throw ValidationError("--noise-frequencies: the checkpoint has \(io.actionDim) joints (\(io.jointNames.joined(separator: ", "))) and \(io.actionHorizon) rows per chunk; give one count, or one per joint, each at most \(io.actionHorizon).")
+            }
+            return ChunkNoiseBasis(horizon: io.actionHorizon, frequencies: counts)
         }
 
         func run() throws {
@@ -57,6 +101,10 @@ extension PirlRobot {
             if let checkpoint {
                 let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
                 loaded.denoisingSteps = denoisingSteps
+                loaded.sampler = sampler
+                loaded.noiseLevel = noiseLevel
+                loaded.noiseBasis = try noiseBasis(for: loaded.predictor.policy)
+                loaded.sdeSteps = sdeSteps
                 perDecision = actionsPerDecision ?? loaded.predictor.policy.config.io.executedHorizon
                 configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty

@@ -3,6 +3,7 @@ import Foundation
 import Policy
 
 extension SamplerMethod: ExpressibleByArgument {}
+extension SDEStepSelection: ExpressibleByArgument {}
 
 extension PolicyCommand {
     /// `policy sample`: one action chunk per observation, printed as JSON.
