@@ -35,31 +35,29 @@ public final class ChunkPredictor {
         try ObservationBatch(observations, config: policy.config, tokenizer: policy.tokenizer, stateNormalizer: stateNormalizer)
     }
 
-    /// Samples one chunk per observation in `batch`; returns the normalized chain.
-    /// `noiseLevel` (default: the checkpoint's) and `noiseBasis` (smooth noise; default none)
-    /// shape Flow-SDE's stochastic step.
-    public func sampleChain(_ batch: ObservationBatch, sampler: FlowSampler, steps: Int, noiseLevel: Double? = nil,
-                            noiseBasis: ChunkNoiseBasis? = nil, using rng: inout RandomSource) -> FlowChain {
-        let level = noiseLevel ?? policy.config.sampler.noiseLevel
+    /// Samples one chunk per observation in `batch`; returns the normalized chain. `noise`
+    /// sets Flow-SDE's level (default: the checkpoint's) and basis; the sampler says which
+    /// steps are stochastic.
+    public func sampleChain(_ batch: ObservationBatch, sampler: FlowSampler, steps: Int, noise: FlowSDENoise = FlowSDENoise(),
+                            using rng: inout RandomSource) -> FlowChain {
+        let level = noise.level ?? policy.config.sampler.noiseLevel
         if chain == nil || chain!.batch != batch.count || chain!.steps != steps || chain!.schedule.noiseLevel != level {
             chain = FlowChain(batch: batch.count, dimension: policy.dimension, steps: steps, noiseLevel: level)
         }
-        chain!.noiseBasis = noiseBasis
+        if chain!.noiseBasis != noise.basis { chain!.noiseBasis = noise.basis }
         policy.encode(batch)
         sampler.sample(policy, into: chain!, using: &rng)
         return chain!
     }
 
     /// Unnormalized chunks (`H × D` each, row-major) for raw observations; nil arguments take
-    /// the checkpoint's sampler settings (``sampleChain(_:sampler:steps:noiseLevel:noiseBasis:using:)``).
+    /// the checkpoint's sampler settings, `noise` shapes a Flow-SDE sampler's noise.
     public func predict(_ observations: [RawObservation], method: SamplerMethod? = nil, steps: Int? = nil,
-                        noiseLevel: Double? = nil, noiseBasis: ChunkNoiseBasis? = nil, sdeSteps: SDEStepSelection = .single,
-                        seed: UInt64) throws(ObservationError) -> [[Float]] {
+                        noise: FlowSDENoise = FlowSDENoise(), seed: UInt64) throws(ObservationError) -> [[Float]] {
         let b = try batch(observations)
         var rng = RandomSource(seed: seed)
-        let chain = sampleChain(b, sampler: FlowSampler(method: method ?? policy.config.sampler.method, sdeSelection: sdeSteps),
-                                steps: steps ?? policy.config.sampler.steps, noiseLevel: noiseLevel,
-                                noiseBasis: noiseBasis, using: &rng)
+        let chain = sampleChain(b, sampler: FlowSampler(method: method ?? policy.config.sampler.method, sdeSelection: noise.steps),
+                                steps: steps ?? policy.config.sampler.steps, noise: noise, using: &rng)
         return (0..<b.count).map { actionNormalizer.invert(chain.chunk($0)) }
     }
 }

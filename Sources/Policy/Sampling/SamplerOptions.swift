@@ -16,6 +16,24 @@ public enum SDEStepSelection: String, Codable, Sendable {
     case every
 }
 
+/// The shape of Flow-SDE's noise when a caller overrides a checkpoint's sampler defaults
+/// (e.g. to evaluate the exploration policy RL trains).
+public struct FlowSDENoise: Sendable, Equatable {
+    /// Noise level a; nil uses the checkpoint's.
+    public var level: Double?
+    /// Smooth noise (``ChunkNoiseBasis``); nil: independent noise on every entry.
+    public var basis: ChunkNoiseBasis?
+    /// One random stochastic step per chunk (πRL's hybrid) or every step.
+    public var steps: SDEStepSelection
+
+    /// The checkpoint's level, independent noise, one stochastic step unless told otherwise.
+    public init(level: Double? = nil, basis: ChunkNoiseBasis? = nil, steps: SDEStepSelection = .single) {
+        self.level = level
+        self.basis = basis
+        self.steps = steps
+    }
+}
+
 /// How the K + 1 Flow-Noise log-likelihood terms are combined (flow-rl.md §4).
 public enum LogLikelihoodReduction: String, Codable, Sendable, CaseIterable {
     /// Sum over the terms.

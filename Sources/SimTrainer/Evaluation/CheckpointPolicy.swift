@@ -19,14 +19,10 @@ public final class CheckpointPolicy: ChunkPolicy {
     /// Denoising steps K per chunk; nil samples with the checkpoint's own.
     public var denoisingSteps: Int?
     /// The sampler; nil uses the checkpoint's (the deterministic ODE as deployed). Flow-SDE
-    /// evaluates the exploration policy RL trains, with ``noiseLevel`` and ``noiseBasis``.
+    /// with ``sdeNoise`` evaluates the exploration policy RL trains.
     public var sampler: SamplerMethod?
-    /// Flow-SDE noise level a; nil uses the checkpoint's.
-    public var noiseLevel: Double?
-    /// Smooth Flow-SDE noise (``ChunkNoiseBasis``); nil: independent noise per entry.
-    public var noiseBasis: ChunkNoiseBasis?
-    /// Flow-SDE: one random stochastic step per chunk (πRL's hybrid) or every step.
-    public var sdeSteps = SDEStepSelection.single
+    /// Flow-SDE's noise level, basis and stochastic steps.
+    public var sdeNoise = FlowSDENoise()
     private var seed: UInt64
     private var raw: [RawObservation] = []
 
@@ -88,8 +84,7 @@ public final class CheckpointPolicy: ChunkPolicy {
                                       prompt: observation.prompt))
         }
         seed &+= 1
-        let predicted = try predictor.predict(raw, method: sampler, steps: denoisingSteps, noiseLevel: noiseLevel,
-                                              noiseBasis: noiseBasis, sdeSteps: sdeSteps, seed: seed)
+        let predicted = try predictor.predict(raw, method: sampler, steps: denoisingSteps, noise: sdeNoise, seed: seed)
         for index in predicted.indices { chunks[index] = predicted[index] }
     }
 }

@@ -122,7 +122,7 @@ public enum RLAlgorithm: String, Codable, Sendable, CaseIterable {
 
 /// Cosines of smooth Flow-SDE noise (``RLSettings/noiseFrequencies``): one count for every
 /// joint, or one per joint. YAML: an integer or a list of integers.
-public enum NoiseFrequencies: Codable, Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+public enum NoiseFrequencies: Codable, Sendable, Equatable, CustomStringConvertible, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
     /// The same count for every joint (0: smoothing off).
     case all(Int)
     /// One count per joint, in the robot's joint order.

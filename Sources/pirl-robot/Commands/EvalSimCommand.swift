@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Policy
 import SimTrainer
+import Training
 
 extension PirlRobot {
     /// `pirl-robot eval-sim`: success rate of a policy in simulation.
@@ -40,7 +41,7 @@ extension PirlRobot {
         var noiseLevel: Double?
 
         @Option(help: "Flow-SDE smooth noise, as rl.noiseFrequencies: cosines kept per joint, one count for all joints (3) or one per joint (3,3,3,3,3,0).")
-        var noiseFrequencies: String?
+        var noiseFrequencies: NoiseFrequencies?
 
         @Option(help: "Flow-SDE: single (one random stochastic step per chunk, as RL's default) or every step, as rl.sdeSteps.")
         var sdeSteps: SDEStepSelection = .single
@@ -70,24 +71,16 @@ extension PirlRobot {
             if let noiseLevel, !(noiseLevel > 0 && noiseLevel <= 5) {
                 throw ValidationError("--noise-level must be in (0, 5], got \(noiseLevel).")
             }
-            if let noiseFrequencies { _ = try Self.frequencyCounts(noiseFrequencies) }
-        }
-
-        /// `3` or `3,3,3,3,3,0` as counts; the per-joint check against the checkpoint comes later.
-        static func frequencyCounts(_ text: String) throws -> [Int] {
-            let counts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? -1) >= 0 }), counts.contains(where: { ($0 ?? 0) > 0 }) else {
-                throw ValidationError("--noise-frequencies must be a count (3) or one count per joint (3,3,3,3,3,0), at least one positive; got '\(text)'.")
+            if let noiseFrequencies, !noiseFrequencies.counts(joints: 1).contains(where: { $0 > 0 }) {
+                throw ValidationError("--noise-frequencies must be a count (3) or one count per joint (3,3,3,3,3,0), at least one positive; got \(noiseFrequencies.description).")
             }
-            return counts.map { $0! }
         }
 
         /// The smooth-noise basis for `policy`'s chunks, or nil without --noise-frequencies.
         func noiseBasis(for policy: FlowPolicy) throws -> ChunkNoiseBasis? {
             guard let noiseFrequencies else { return nil }
             let io = policy.config.io
-            var counts = try Self.frequencyCounts(noiseFrequencies)
-            if counts.count == 1 { counts = [Int](repeating: counts[0], count: io.actionDim) }
+            let counts = noiseFrequencies.counts(joints: io.actionDim)
             guard counts.count == io.actionDim, counts.allSatisfy({ $0 <= io.actionHorizon }) else {
                 throw ValidationError("--noise-frequencies: the checkpoint has \(io.actionDim) joints (\(io.jointNames.joined(separator: ", "))) and \(io.actionHorizon) rows per chunk; give one count, or one per joint, each at most \(io.actionHorizon).")
             }
@@ -102,9 +95,7 @@ extension PirlRobot {
                 let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
                 loaded.denoisingSteps = denoisingSteps
                 loaded.sampler = sampler
-                loaded.noiseLevel = noiseLevel
-                loaded.noiseBasis = try noiseBasis(for: loaded.predictor.policy)
-                loaded.sdeSteps = sdeSteps
+                loaded.sdeNoise = FlowSDENoise(level: noiseLevel, basis: try noiseBasis(for: loaded.predictor.policy), steps: sdeSteps)
                 perDecision = actionsPerDecision ?? loaded.predictor.policy.config.io.executedHorizon
                 configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
@@ -126,5 +117,15 @@ extension PirlRobot {
                 if !report.failures.isEmpty { print("failures: \(report.failureSummary)") }
             }
         }
+    }
+}
+
+/// `--noise-frequencies 3` (every joint) or `3,3,3,3,3,0` (one count per joint), as `rl.noiseFrequencies`.
+extension NoiseFrequencies: ExpressibleByArgument {
+    public init?(argument: String) {
+        let counts = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard counts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+        self = counts.count == 1 ? .all(counts[0]!) : .perJoint(counts.map { $0! })
     }
 }
