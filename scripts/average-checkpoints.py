@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Writes the element-wise mean of several checkpoints' tensors (a uniform average of weights).
+
+Asks whether a run's last checkpoints differ by noise around a common point: if so, their average
+scores above each of them. docs/results.md ("What the update's noise does") has the figures.
+
+Usage:
+  scripts/average-checkpoints.py --out runs/avg runs/R/checkpoints/iter_000030 runs/R/checkpoints/iter_000040 ...
+
+config.json and norm_stats.json are the last checkpoint's; every checkpoint must have the same
+tensors with the same shapes. The optimizer moments are not copied (the result is for
+evaluation, `pirl-robot eval-sim --checkpoint OUT`, not for resuming).
+"""
+import argparse
+import os
+import shutil
+import sys
+
+import numpy as np
+from safetensors import safe_open
+from safetensors.numpy import load_file, save_file
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", required=True, help="directory to write (replaced if it exists)")
+    parser.add_argument("checkpoints", nargs="+", help="checkpoint directories")
+    args = parser.parse_args(argv)
+    model = "model.safetensors"
+    tensors = []
+    for directory in args.checkpoints:
+        path = os.path.join(directory, model)
+        if not os.path.isfile(path):
+            sys.exit(f"error: {directory} has no {model}; pass checkpoint directories (runs/NAME/checkpoints/iter_000030)")
+        tensors.append(load_file(path))
+    first = tensors[0]
+    for directory, t in zip(args.checkpoints[1:], tensors[1:]):
+        if {k: v.shape for k, v in t.items()} != {k: v.shape for k, v in first.items()}:
+            sys.exit(f"error: {directory} has other tensors or shapes than {args.checkpoints[0]}; average checkpoints of one run")
+    with safe_open(os.path.join(args.checkpoints[-1], model), "np") as f:
+        metadata = f.metadata()
+    mean = {k: np.mean([t[k].astype(np.float64) for t in tensors], axis=0).astype(first[k].dtype) for k in first}
+    shutil.rmtree(args.out, ignore_errors=True)
+    shutil.copytree(args.checkpoints[-1], args.out, ignore=shutil.ignore_patterns("optimizer.safetensors"))
+    save_file(mean, os.path.join(args.out, model), metadata=metadata)
+    print(f"{args.out}: mean of {len(tensors)} checkpoints")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
