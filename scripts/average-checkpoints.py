@@ -12,13 +12,11 @@ tensors with the same shapes. The optimizer moments are not copied (the result i
 evaluation, `pirl-robot eval-sim --checkpoint OUT`, not for resuming).
 """
 import argparse
-import os
-import shutil
 import sys
 
 import numpy as np
-from safetensors import safe_open
-from safetensors.numpy import load_file, save_file
+
+from checkpoint_files import load_model, write_checkpoint
 
 
 def main(argv):
@@ -26,23 +24,14 @@ def main(argv):
     parser.add_argument("--out", required=True, help="directory to write (replaced if it exists)")
     parser.add_argument("checkpoints", nargs="+", help="checkpoint directories")
     args = parser.parse_args(argv)
-    model = "model.safetensors"
-    tensors = []
-    for directory in args.checkpoints:
-        path = os.path.join(directory, model)
-        if not os.path.isfile(path):
-            sys.exit(f"error: {directory} has no {model}; pass checkpoint directories (runs/NAME/checkpoints/iter_000030)")
-        tensors.append(load_file(path))
+    loaded = [load_model(directory) for directory in args.checkpoints]
+    tensors = [t for t, _ in loaded]
     first = tensors[0]
     for directory, t in zip(args.checkpoints[1:], tensors[1:]):
         if {k: v.shape for k, v in t.items()} != {k: v.shape for k, v in first.items()}:
             sys.exit(f"error: {directory} has other tensors or shapes than {args.checkpoints[0]}; average checkpoints of one run")
-    with safe_open(os.path.join(args.checkpoints[-1], model), "np") as f:
-        metadata = f.metadata()
     mean = {k: np.mean([t[k].astype(np.float64) for t in tensors], axis=0).astype(first[k].dtype) for k in first}
-    shutil.rmtree(args.out, ignore_errors=True)
-    shutil.copytree(args.checkpoints[-1], args.out, ignore=shutil.ignore_patterns("optimizer.safetensors"))
-    save_file(mean, os.path.join(args.out, model), metadata=metadata)
+    write_checkpoint(args.checkpoints[-1], args.out, mean, loaded[-1][1])
     print(f"{args.out}: mean of {len(tensors)} checkpoints")
 
 

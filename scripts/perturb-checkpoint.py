@@ -15,13 +15,11 @@ shapes agree move; every other tensor, config.json and norm_stats.json are the b
 result evaluates like the base checkpoint (`pirl-robot eval-sim --checkpoint OUT`).
 """
 import argparse
-import os
-import shutil
 import sys
 
 import numpy as np
-from safetensors import safe_open
-from safetensors.numpy import load_file, save_file
+
+from checkpoint_files import load_model, write_checkpoint
 
 MODES = ("displacement", "gaussian", "sign-flip")
 
@@ -46,14 +44,8 @@ def main(argv):
     parser.add_argument("--prefix", default="expert.", help="tensors to move: names starting with this")
     args = parser.parse_args(argv)
 
-    model = "model.safetensors"
-    for directory in (args.base, args.moved):
-        if not os.path.isfile(os.path.join(directory, model)):
-            sys.exit(f"error: {directory} has no {model}; pass a checkpoint directory (runs/NAME/checkpoints/iter_000010)")
-    base = load_file(os.path.join(args.base, model))
-    moved = load_file(os.path.join(args.moved, model))
-    with safe_open(os.path.join(args.base, model), "np") as f:
-        metadata = f.metadata()
+    base, metadata = load_model(args.base)
+    moved, _ = load_model(args.moved)
     rng = np.random.default_rng(args.seed)
     out, changed = {}, 0
     for name, value in base.items():
@@ -66,9 +58,7 @@ def main(argv):
             out[name] = value
     if changed == 0:
         sys.exit(f"error: no tensor named {args.prefix}* with the same shape in both checkpoints")
-    shutil.rmtree(args.out, ignore_errors=True)
-    shutil.copytree(args.base, args.out, ignore=shutil.ignore_patterns("optimizer.safetensors"))
-    save_file(out, os.path.join(args.out, model), metadata=metadata)
+    write_checkpoint(args.base, args.out, out, metadata)
     print(f"{args.out}: {changed} tensors moved ({args.mode}, scale {args.scale:g})")
 
 
