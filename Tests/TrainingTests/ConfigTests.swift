@@ -49,6 +49,7 @@ struct ConfigTests {
         ("rl: {minibatchSize: 100000}", "rl.minibatchSize"),
         ("rl: {algorithm: grpo, groupSize: 3}", "rl.groupSize"),
         ("rl: {demoLossCoefficient: -0.5}", "rl.demoLossCoefficient"),
+        ("rl: {referenceCoefficient: -1}", "rl.referenceCoefficient"),
         ("rl: {successReplayCapacity: 1000}", "rl.successReplayCapacity"),
         ("rl: {demoLossCoefficient: 1, successReplayCapacity: -1}", "rl.successReplayCapacity"),
         ("rl: {demoLossCoefficient: 1, successReplayCapacity: 1000, successReplayFraction: 1.5}", "rl.successReplayFraction"),

@@ -209,6 +209,43 @@ struct TrainerTests {
         #expect(anchored < 0.8 * plain, "flow-matching loss on the demos: plain \(plain), anchored \(anchored)")
     }
 
+    /// The reference anchor: while the actor still equals the reference its penalty and
+    /// gradient are exactly zero; after RL at a large rate the anchored actor's velocity field
+    /// stays nearer the reference's, on the last rollout's chain states, than the plain one's.
+    @Test func referenceAnchorHoldsTheActorNearTheStartPolicy() throws {
+        func run(coefficient: Double) throws -> (atStart: Float, startGradient: Float, reported: Double, end: Float) {
+            var config = Fixtures.config(method: .flowSDE)
+            config.rl.actorLearningRate = 3e-3
+            config.rl.criticWarmupIterations = 1
+            config.rl.referenceCoefficient = coefficient
+            let trainer = try Self.rlTrainer(config)
+            let reference = try FlowPolicy(config: config.policyConfig())
+            reference.initialize(seed: 2)
+            let anchor = ReferenceAnchor(reference: reference)
+            if coefficient > 0 { trainer.referenceAnchor = anchor }
+            func distance(scale: Float) -> Float {
+                let prefixes = trainer.policy.prefixFeatures
+                return prefixes.withUnsafeBufferPointer {
+                    anchor.accumulateGradient(policy: trainer.policy, chain: trainer.rolloutChain, rows: trainer.rolloutChain.batch,
+                                              prefixes: $0, streamSeed: 11, scale: scale)
+                }
+            }
+            _ = try trainer.iterate(1)   // critic warm-up: the actor is still the reference
+            let store = trainer.policy.parameters
+            store.zeroGradients()
+            let atStart = distance(scale: 1)
+            let startGradient = UnsafeBufferPointer(start: store.gradients, count: store.count).map(abs).max() ?? 0
+            var reported = 0.0
+            for i in 2...9 { reported += try trainer.iterate(i).referenceLoss }
+            return (atStart, startGradient, reported, distance(scale: 0))
+        }
+        let plain = try run(coefficient: 0), held = try run(coefficient: 10)
+        #expect(plain.atStart == 0 && plain.startGradient == 0 && held.atStart == 0 && held.startGradient == 0)
+        #expect(plain.reported == 0 && held.reported > 0)
+        #expect(plain.end > 0)
+        #expect(held.end < 0.5 * plain.end, "velocity distance to the reference: plain \(plain.end), anchored \(held.end)")
+    }
+
     /// Self-imitation: the replay holds exactly the decisions of the episodes that succeeded
     /// (the failed and the unfinished ones are not in it), and anchor steps on it fit them.
     @Test func successReplayKeepsTheDecisionsOfSuccessfulEpisodes() throws {

@@ -124,6 +124,7 @@ extension RLSettings {
         }
         guard entropyBonus >= 0 else { throw bad("rl.entropyBonus", entropyBonus, "at least 0") }
         guard demoLossCoefficient >= 0, demoLossCoefficient.isFinite else { throw bad("rl.demoLossCoefficient", demoLossCoefficient, "at least 0") }
+        guard referenceCoefficient >= 0, referenceCoefficient.isFinite else { throw bad("rl.referenceCoefficient", referenceCoefficient, "at least 0") }
         guard successReplayCapacity >= 0 else { throw bad("rl.successReplayCapacity", successReplayCapacity, "at least 0 (0 turns the replay off)") }
         guard successReplayCapacity == 0 || demoLossCoefficient > 0 else {
             throw bad("rl.successReplayCapacity", successReplayCapacity, "0 unless rl.demoLossCoefficient > 0 (the replay feeds the anchor)")

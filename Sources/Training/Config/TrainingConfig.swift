@@ -243,6 +243,13 @@ public struct RLSettings: Codable, Sendable, Equatable {
     /// directions the noisy policy gradient does not consistently push, so the update's
     /// noise does not random-walk the policy away from what SFT taught.
     public var demoLossCoefficient = 0.0
+    /// Weight β of a penalty on how far the actor's velocity field moves from the RL start
+    /// policy's (the SFT checkpoint's) on the denoising states the rollout visited (0: off):
+    /// the mean squared velocity difference at one stored chain state per decision. For a
+    /// Flow-SDE step it is proportional to the KL divergence to the reference transition, so
+    /// it is a trust region to the start policy on the states the policy gradient acts on,
+    /// where the demonstration anchor only holds the states the demonstrations visited.
+    public var referenceCoefficient = 0.0
     /// Self-imitation (0: off): keep the decisions of up to this many chunks from the
     /// policy's own successful training episodes, and draw ``successReplayFraction`` of every
     /// anchor minibatch from them instead of from the demonstrations. Needs the anchor on.
@@ -405,6 +412,7 @@ extension RLSettings {
         normalizeAdvantages = try c.value(.normalizeAdvantages, or: normalizeAdvantages)
         permuteAdvantages = try c.value(.permuteAdvantages, or: permuteAdvantages)
         demoLossCoefficient = try c.value(.demoLossCoefficient, or: demoLossCoefficient)
+        referenceCoefficient = try c.value(.referenceCoefficient, or: referenceCoefficient)
         successReplayCapacity = try c.value(.successReplayCapacity, or: successReplayCapacity)
         successReplayFraction = try c.value(.successReplayFraction, or: successReplayFraction)
         anchorStepsPerIteration = try c.value(.anchorStepsPerIteration, or: anchorStepsPerIteration)

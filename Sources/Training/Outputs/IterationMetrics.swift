@@ -25,6 +25,8 @@ public struct IterationMetrics: Sendable, Equatable {
     public var gradNorm = 0.0
     /// Flow-matching loss of the demonstration anchor, averaged over minibatches (0 when off).
     public var demoLoss = 0.0
+    /// Mean squared velocity difference to the reference policy, averaged over minibatches (0 when off).
+    public var referenceLoss = 0.0
     /// Updates skipped because the gradient norm was not finite.
     public var skippedUpdates = 0
     /// Explained variance of the critic on this rollout.
@@ -48,7 +50,8 @@ public struct IterationMetrics: Sendable, Equatable {
         [("iteration", Double(iteration)), ("episodes", Double(episodes)), ("success_rate", successRate),
          ("mean_return", meanReturn), ("pg_loss", pgLoss), ("v_loss", vLoss), ("entropy", entropy),
          ("approx_kl", approxKL), ("clip_fraction", clipFraction), ("grad_norm", gradNorm),
-         ("skipped_updates", Double(skippedUpdates)), ("demo_loss", demoLoss), ("explained_variance", explainedVariance),
+         ("skipped_updates", Double(skippedUpdates)), ("demo_loss", demoLoss), ("reference_loss", referenceLoss),
+         ("explained_variance", explainedVariance),
          ("mean_advantage", meanAdvantage), ("kept_fraction", keptFraction), ("rollout_seconds", rolloutSeconds),
          ("update_seconds", updateSeconds), ("steps_per_second", stepsPerSecond)]
     }

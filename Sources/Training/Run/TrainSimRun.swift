@@ -195,6 +195,10 @@ public final class TrainSimRun {
                 report("rl: \(Int((config.rl.successReplayFraction * 100).rounded())) % of each anchor minibatch from a replay of up to \(config.rl.successReplayCapacity) successful decisions")
             }
         }
+        if config.rl.referenceCoefficient > 0 {
+            trainer.referenceAnchor = ReferenceAnchor(reference: try checkpoints.load("sft").0)
+            report("rl: actor held to the SFT policy's velocities on the visited chain states with weight \(config.rl.referenceCoefficient)")
+        }
         if source == "rl-latest" {
             trainer.optimizer.stepCount = try OptimizerState.load(into: policy.parameters, from: checkpoints.path(source))
             report("rl: resuming after iteration \(state.rlIterations)/\(total)")

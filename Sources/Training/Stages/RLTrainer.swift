@@ -30,6 +30,9 @@ public final class RLTrainer {
     /// Draws the demonstration minibatches of the actor's flow-matching anchor
     /// (``RLSettings/demoLossCoefficient``); nil leaves the anchor off.
     public var demoAnchor: DemoFlowMatching?
+    /// Holds the actor's velocity field near the RL start policy's on the visited chain
+    /// states (``RLSettings/referenceCoefficient``); nil leaves it off.
+    public var referenceAnchor: ReferenceAnchor?
     /// The policy's own successful decisions (``RLSettings/successReplayCapacity``); nil when off.
     public let successReplay: SuccessReplay?
 
@@ -289,6 +292,13 @@ public final class RLTrainer {
                     metrics.demoLoss += try accumulateAnchor(demoAnchor, iteration: iteration, update: Int(updates))
                 }
                 prefixGather.withUnsafeBufferPointer { policy.loadPrefixFeatures(UnsafeBufferPointer(rebasing: $0[0..<(size * p)]), count: size) }
+                if !warmup, let referenceAnchor, settings.referenceCoefficient > 0 {
+                    let stream = RunSeeds.seed(seed, .update, index: 1 << 40 | UInt64(iteration) << 16 | UInt64(updates))
+                    metrics.referenceLoss += Double(prefixGather.withUnsafeBufferPointer {
+                        referenceAnchor.accumulateGradient(policy: policy, chain: chain, rows: size, prefixes: $0,
+                                                           streamSeed: stream, scale: Float(settings.referenceCoefficient))
+                    })
+                }
                 if !warmup {
                     let now = FlowLikelihood.evaluate(policy, chain: chain, options: options)
                     let actor = PPOLoss.actor(logProb: now.logProb, oldLogProb: oldLogProb, advantages: groupAdvantages,
@@ -320,6 +330,7 @@ public final class RLTrainer {
         if ppo, settings.criticOnlyEpochs > 0 { criticOnlyEpochs(using: &rng) }
         metrics.pgLoss /= updates; metrics.vLoss /= updates; metrics.approxKL /= updates
         metrics.clipFraction /= updates; metrics.entropy /= updates; metrics.gradNorm /= updates; metrics.demoLoss /= updates
+        metrics.referenceLoss /= updates
     }
 
     /// A chain buffer for a minibatch of `size` decisions (one per size, kept).
