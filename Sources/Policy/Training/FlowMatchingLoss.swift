@@ -39,23 +39,40 @@ public enum FlowMatchingLoss {
                 target[i] = noise[i] - actions[i]
             }
         }
-        let conditions = (0..<n).map(Int32.init)
-        x.withUnsafeBufferPointer { xp in times.withUnsafeBufferPointer { tp in conditions.withUnsafeBufferPointer { cp in
-            v.withUnsafeMutableBufferPointer { vp in
-                policy.evaluate(x: xp.baseAddress!, t: tp.baseAddress!, conditions: cp.baseAddress!, rows: n, velocity: vp.baseAddress!, logVariance: nil)
-            }
-        } } }
-        var loss: Double = 0
+        policy.evaluateVelocity(x: x, t: times, conditions: (0..<n).map(Int32.init), rows: n, into: &v)
         var dV = [Float](repeating: 0, count: n * d)
-        let scale = gradientScale / Float(n * d)
-        for i in 0..<(n * d) {
-            let r = v[i] - target[i]
-            loss += Double(r * r)
-            dV[i] = 2 * r * scale
-        }
+        let loss = squaredError(velocity: v, target: target, gradientScale: gradientScale, dVelocity: &dV)
         if accumulateGradient {
             dV.withUnsafeBufferPointer { policy.backward(dVelocity: $0.baseAddress!, dLogVariance: nil) }
         }
-        return Float(loss / Double(n * d))
+        return loss
+    }
+
+    /// `L = mean((v − target)²)` over every entry, with `gradientScale × ∂L/∂v` written into
+    /// `dVelocity` (same count): the regression both flow matching and the RL reference anchor use.
+    public static func squaredError(velocity: [Float], target: [Float], gradientScale: Float, dVelocity: inout [Float]) -> Float {
+        let count = velocity.count
+        precondition(target.count == count && dVelocity.count == count)
+        var loss: Double = 0
+        let scale = gradientScale / Float(count)
+        for i in 0..<count {
+            let r = velocity[i] - target[i]
+            loss += Double(r * r)
+            dVelocity[i] = 2 * r * scale
+        }
+        return Float(loss / Double(count))
+    }
+}
+
+extension FlowPolicy {
+    /// ``evaluate(x:t:conditions:rows:velocity:logVariance:)`` on arrays, without the noise head.
+    public func evaluateVelocity(x: [Float], t: [Float], conditions: [Int32], rows: Int, into velocity: inout [Float]) {
+        precondition(x.count >= rows * dimension && t.count >= rows && conditions.count >= rows && velocity.count >= rows * dimension)
+        x.withUnsafeBufferPointer { xp in t.withUnsafeBufferPointer { tp in conditions.withUnsafeBufferPointer { cp in
+            velocity.withUnsafeMutableBufferPointer { vp in
+                evaluate(x: xp.baseAddress!, t: tp.baseAddress!, conditions: cp.baseAddress!, rows: rows,
+                         velocity: vp.baseAddress!, logVariance: nil)
+            }
+        } } }
     }
 }

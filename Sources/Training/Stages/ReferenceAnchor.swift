@@ -34,30 +34,14 @@ public final class ReferenceAnchor {
         for b in 0..<rows {
             let k = rng.index(below: chain.steps)
             times[b] = Float(chain.schedule.time(k))
-            conditions[b] = Int32(b)
             x.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: b * d).update(from: chain.state(k) + b * d, count: d) }
         }
         reference.loadPrefixFeatures(UnsafeBufferPointer(rebasing: prefixes[0..<(rows * policy.prefixWidth)]), count: rows)
-        evaluate(reference, rows: rows, into: &target)
-        evaluate(policy, rows: rows, into: &velocity)
-        var loss = 0.0
-        let gradientScale = 2 * scale / Float(rows * d)
-        for i in 0..<(rows * d) {
-            let r = velocity[i] - target[i]
-            loss += Double(r * r)
-            dVelocity[i] = gradientScale * r
-        }
+        reference.evaluateVelocity(x: x, t: times, conditions: conditions, rows: rows, into: &target)
+        policy.evaluateVelocity(x: x, t: times, conditions: conditions, rows: rows, into: &velocity)
+        let loss = FlowMatchingLoss.squaredError(velocity: velocity, target: target, gradientScale: scale, dVelocity: &dVelocity)
         dVelocity.withUnsafeBufferPointer { policy.backward(dVelocity: $0.baseAddress!, dLogVariance: nil) }
-        return Float(loss / Double(rows * d))
-    }
-
-    private func evaluate(_ field: FlowPolicy, rows: Int, into out: inout [Float]) {
-        x.withUnsafeBufferPointer { xp in times.withUnsafeBufferPointer { tp in conditions.withUnsafeBufferPointer { cp in
-            out.withUnsafeMutableBufferPointer { vp in
-                field.evaluate(x: xp.baseAddress!, t: tp.baseAddress!, conditions: cp.baseAddress!, rows: rows,
-                               velocity: vp.baseAddress!, logVariance: nil)
-            }
-        } } }
+        return loss
     }
 
     private func resize(_ entries: Int, _ rows: Int) {
@@ -67,7 +51,7 @@ public final class ReferenceAnchor {
         }
         if times.count != rows {
             times = [Float](repeating: 0, count: rows)
-            conditions = [Int32](repeating: 0, count: rows)
+            conditions = (0..<rows).map(Int32.init)   // row b reads observation b
         }
     }
 }
