@@ -53,10 +53,14 @@ public final class ChunkPredictor {
     /// Unnormalized chunks (`H × D` each, row-major) for raw observations; nil arguments take
     /// the checkpoint's sampler settings, `noise` shapes a Flow-SDE sampler's noise.
     public func predict(_ observations: [RawObservation], method: SamplerMethod? = nil, steps: Int? = nil,
-                        noise: FlowSDENoise = FlowSDENoise(), seed: UInt64) throws(ObservationError) -> [[Float]] {
+                        noise: FlowSDENoise = FlowSDENoise(), startTemperature: Double? = nil,
+                        seed: UInt64) throws(ObservationError) -> [[Float]] {
         let b = try batch(observations)
         var rng = RandomSource(seed: seed)
-        let chain = sampleChain(b, sampler: FlowSampler(method: method ?? policy.config.sampler.method, sdeSelection: noise.steps),
+        let defaults = policy.config.sampler
+        let sampler = FlowSampler(method: method ?? defaults.method, sdeSelection: noise.steps,
+                                  startTemperature: startTemperature ?? defaults.startTemperature)
+        let chain = sampleChain(b, sampler: sampler,
                                 steps: steps ?? policy.config.sampler.steps, noise: noise, using: &rng)
         return (0..<b.count).map { actionNormalizer.invert(chain.chunk($0)) }
     }

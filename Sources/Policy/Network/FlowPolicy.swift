@@ -1,5 +1,5 @@
 /// The flow policy network: prefix encoder, velocity network with the Flow-Noise
-/// head, and value head, over one ``ParameterStore``.
+/// head, value head and, when configured, the noise-steering head, over one ``ParameterStore``.
 ///
 /// Use: ``encode(_:)`` a batch of observations once, then evaluate the velocity as
 /// often as the sampler needs (it is a ``DifferentiableVelocityField`` whose
@@ -16,9 +16,13 @@ public final class FlowPolicy: DifferentiableVelocityField {
     let encoder: PrefixEncoder
     let velocityNetwork: VelocityNetwork
     let valueHead: ValueHead
+    let noiseSteering: NoiseSteeringHead?
     private var encoderActivations: PrefixEncoder.Activations?
     private var velocityActivations: VelocityNetwork.Activations?
     private var valueActivations: ValueHead.Activations?
+    private var steeringActivations: NoiseSteeringHead.Activations?
+    /// The rows' observation indices of the last ``startDistribution(conditions:rows:mean:logStd:)``.
+    private var steeringConditions: [Int32] = []
     /// Accumulated gradient of the encoded prefix, `observations × prefixWidth`.
     private var prefixGradient: [Float] = []
 
@@ -35,6 +39,7 @@ public final class FlowPolicy: DifferentiableVelocityField {
         encoder = PrefixEncoder(config: config, layout: &layout)
         velocityNetwork = VelocityNetwork(config: config, layout: &layout)
         valueHead = ValueHead(config: config, layout: &layout)
+        noiseSteering = config.architecture.noiseSteeringWidth > 0 ? NoiseSteeringHead(config: config, layout: &layout) : nil
         // Refuse sizes that would exhaust memory before allocating anything (a hostile
         // or mistyped config.json must fail with an error, not kill the process).
         guard layout.count <= Self.maxParameters else {
@@ -56,7 +61,21 @@ public final class FlowPolicy: DifferentiableVelocityField {
         encoder.initialize(p, using: &rng)
         velocityNetwork.initialize(p, using: &rng)
         valueHead.initialize(p, using: &rng)
+        noiseSteering?.initialize(p, using: &rng)
     }
+
+    /// Initializes the noise-steering head alone (a checkpoint without it grown into this
+    /// layout): it starts as the standard normal start.
+    public func initializeNoiseSteering(seed: UInt64) {
+        var rng = RandomSource(seed: seed)
+        noiseSteering?.initialize(parameters.values, using: &rng)
+    }
+
+    /// Whether the chain starts from the steering head's `N(μ(o), σ²)` rather than `N(0, I)`.
+    public var steersNoise: Bool { noiseSteering != nil }
+
+    /// Parameter names that belong to the noise-steering head.
+    public static func isNoiseSteeringParameter(_ name: String) -> Bool { name.hasPrefix("noise_steering.") }
 
     /// Random time weights of the critic alone (a checkpoint without them grown into this layout).
     public func initializeValueTimeInputs(seed: UInt64) {
@@ -175,6 +194,54 @@ public final class FlowPolicy: DifferentiableVelocityField {
         return Array(UnsafeBufferPointer(start: valueActivations!.values, count: encodedCount))
     }
     private var valueCapacity = 0
+
+    // MARK: - Noise steering
+
+    /// The steering head's start distribution for rows that index the encoded observations;
+    /// false (nothing written) without a head.
+    public func startDistribution(conditions: UnsafePointer<Int32>, rows: Int,
+                                  mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> Bool {
+        guard let head = noiseSteering else { return false }
+        guard let enc = encoderActivations, encodedCount > 0 else { preconditionFailure("encode observations before asking for the start distribution") }
+        if steeringActivations == nil || steeringCapacity < encodedCount {
+            steeringActivations = NoiseSteeringHead.Activations(head, capacity: encodedCount)
+            steeringCapacity = encodedCount
+        }
+        let act = steeringActivations!, p = parameters.values, d = head.dimension
+        head.forward(p, prefix: enc.prefix, rows: encodedCount, act: act)
+        steeringConditions.removeAll(keepingCapacity: true)
+        steeringConditions.append(contentsOf: UnsafeBufferPointer(start: conditions, count: rows))
+        for r in 0..<rows {
+            let c = Int(conditions[r])
+            precondition(c >= 0 && c < encodedCount, "row \(r) refers to observation \(c)")
+            for i in 0..<d {
+                mean[r * d + i] = head.bound * act.squashed[c * d + i]
+                logStd[r * d + i] = head.logStd(p, i)
+            }
+        }
+        return true
+    }
+    private var steeringCapacity = 0
+
+    /// Accumulates the steering head's gradients for the last ``startDistribution(conditions:rows:mean:logStd:)``.
+    public func backwardStart(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>) {
+        guard let head = noiseSteering, let enc = encoderActivations, let act = steeringActivations else {
+            preconditionFailure("backwardStart before startDistribution")
+        }
+        let d = head.dimension
+        var perObservation = [Float](repeating: 0, count: act.rows * d), perEntry = [Float](repeating: 0, count: d)
+        for (r, c) in steeringConditions.enumerated() {
+            for i in 0..<d {
+                perObservation[Int(c) * d + i] += dMean[r * d + i]
+                perEntry[i] += dLogStd[r * d + i]
+            }
+        }
+        perObservation.withUnsafeBufferPointer { dm in
+            perEntry.withUnsafeBufferPointer { dl in
+                head.backward(parameters.values, parameters.gradients, prefix: enc.prefix, dMean: dm.baseAddress!, dLogStd: dl.baseAddress!, act: act)
+            }
+        }
+    }
 
     /// Accumulates the critic's gradients for `dValues` (one per encoded observation),
     /// after ``values()``. The prefix is detached.

@@ -113,6 +113,14 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         /// Limits in Reinforcement Learning"); the fraction enters as this many hat functions
         /// spread over [0, 1]. Only the trainer's critic reads them; acting does not.
         public var valueTimeInputs: Int = 0
+        /// Hidden width of the noise-steering head (0: none). With a head, the chain starts
+        /// from `x⁽⁰⁾ ~ N(μ(o), σ²)` instead of `N(0, I)`: RL can then steer the frozen flow
+        /// through its initial noise (``SamplerMethod/noiseSteering``; Wagenmaker et al.
+        /// 2025, "Steering Your Diffusion Policy with Latent Space Reinforcement Learning").
+        public var noiseSteeringWidth: Int = 0
+        /// The largest |μ| the steering head can produce (`μ = bound·tanh(·)`): the start
+        /// stays where the flow saw noise during SFT.
+        public var noiseSteeringBound: Double = 2
 
         /// Creates the default architecture.
         public init() {}
@@ -130,6 +138,10 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var reduction: LogLikelihoodReduction = .mean
         /// One ratio per element, per action row, or per chunk.
         public var granularity: RatioGranularity = .chunk
+        /// τ, the scale of the start's noise when acting: `x⁽⁰⁾ = μ + τ·σ·ε` (1: the
+        /// distribution the policy was trained and scored with; 0: the steering head's mean,
+        /// or the flow's origin without a head; Wagenmaker et al. 2025 act with the mean).
+        public var startTemperature: Double = 1
 
         /// Creates the defaults.
         public init() {}
@@ -188,12 +200,15 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
             try check(v >= 1 && v <= 1 << 20, "architecture.\(name)", v, "in 1...1048576")
         }
         try check(a.valueTimeInputs >= 0 && a.valueTimeInputs <= 64, "architecture.valueTimeInputs", a.valueTimeInputs, "in 0...64")
+        try check(a.noiseSteeringWidth >= 0 && a.noiseSteeringWidth <= 1 << 20, "architecture.noiseSteeringWidth", a.noiseSteeringWidth, "in 0...1048576 (0: no steering head)")
+        try check(a.noiseSteeringBound > 0 && a.noiseSteeringBound <= 10, "architecture.noiseSteeringBound", a.noiseSteeringBound, "in (0, 10]")
         try check(a.expertBlocks >= 0 && a.expertBlocks <= 64, "architecture.expertBlocks", a.expertBlocks, "in 0...64")
         try check(a.timeEmbeddingWidth >= 2 && a.timeEmbeddingWidth % 2 == 0, "architecture.timeEmbeddingWidth", a.timeEmbeddingWidth, "even and at least 2")
         try check(a.timeMinPeriod > 0 && a.timeMaxPeriod >= a.timeMinPeriod, "architecture.timeMinPeriod", a.timeMinPeriod, "0 < timeMinPeriod <= timeMaxPeriod")
         try check(a.noiseStdMin > 0 && a.noiseStdMax >= a.noiseStdMin, "architecture.noiseStdMin", a.noiseStdMin, "0 < noiseStdMin <= noiseStdMax")
         try check(sampler.steps >= 1 && sampler.steps <= 10_000, "sampler.steps", sampler.steps, "in 1...10000")
         try check(sampler.noiseLevel >= 0 && sampler.noiseLevel.isFinite, "sampler.noiseLevel", sampler.noiseLevel, "finite and >= 0")
+        try check(sampler.startTemperature >= 0 && sampler.startTemperature <= 1, "sampler.startTemperature", sampler.startTemperature, "in [0, 1]")
     }
 }
 
@@ -303,6 +318,8 @@ extension PolicyConfig.Architecture {
         noiseStdMax = try c.value(.noiseStdMax, or: noiseStdMax)
         valueWidth = try c.value(.valueWidth, or: valueWidth)
         valueTimeInputs = try c.value(.valueTimeInputs, or: valueTimeInputs)
+        noiseSteeringWidth = try c.value(.noiseSteeringWidth, or: noiseSteeringWidth)
+        noiseSteeringBound = try c.value(.noiseSteeringBound, or: noiseSteeringBound)
     }
 }
 
@@ -317,6 +334,7 @@ extension PolicyConfig.SamplerDefaults {
         noiseLevel = try c.value(.noiseLevel, or: noiseLevel)
         reduction = try c.value(.reduction, or: reduction)
         granularity = try c.value(.granularity, or: granularity)
+        startTemperature = try c.value(.startTemperature, or: startTemperature)
     }
 }
 

@@ -28,6 +28,13 @@ public final class FlowChain {
             precondition(noiseBasis.map { $0.horizon * $0.actionDim == dimension } ?? true, "noise basis does not match the chunk size")
         }
     }
+    /// Whether `x⁽⁰⁾` was drawn from the field's steered start `N(startMean, exp(startLogStd)²)`
+    /// rather than `N(0, I)` (set by the sampler).
+    public var steeredStart = false
+    /// The steered start's mean per sample (`batch × dimension`; meaningful when ``steeredStart``).
+    public let startMean: UnsafeMutablePointer<Float>
+    /// The steered start's log-std per sample (`batch × dimension`; meaningful when ``steeredStart``).
+    public let startLogStd: UnsafeMutablePointer<Float>
     /// The K-step schedule (fixed at creation).
     public let schedule: FlowSchedule
 
@@ -55,6 +62,8 @@ public final class FlowChain {
         logVariance = .allocate(capacity: n); logVariance.initialize(repeating: 0, count: n)
         times = .allocate(capacity: batch); times.initialize(repeating: 0, count: batch)
         conditions = .allocate(capacity: batch)
+        startMean = .allocate(capacity: n); startMean.initialize(repeating: 0, count: n)
+        startLogStd = .allocate(capacity: n); startLogStd.initialize(repeating: 0, count: n)
         noiseScratch = .allocate(capacity: 2 * dimension); noiseScratch.initialize(repeating: 0, count: 2 * dimension)
         for b in 0..<batch { conditions[b] = Int32(b) }
     }
@@ -62,6 +71,7 @@ public final class FlowChain {
     deinit {
         states.deallocate(); stochasticStep.deallocate(); velocity.deallocate()
         logVariance.deallocate(); times.deallocate(); conditions.deallocate(); noiseScratch.deallocate()
+        startMean.deallocate(); startLogStd.deallocate()
     }
 
     /// `x⁽ᵏ⁾` of all samples (`batch × dimension`).

@@ -27,7 +27,8 @@ public enum FlowLikelihood {
 
     /// log π of every decision in `chain`.
     public static func evaluate(_ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions) -> LogLikelihoods {
-        run(field, chain: chain, options: options, gradient: nil, backward: nil)
+        if chain.method == .noiseSteering { return steeredStart(field, chain: chain, options: options, gradient: nil, backward: nil) }
+        return run(field, chain: chain, options: options, gradient: nil, backward: nil)
     }
 
     /// log π of every decision, and accumulates into the field's parameter gradients
@@ -37,6 +38,11 @@ public enum FlowLikelihood {
         dLogProb: [Float], dEntropy: [Float]? = nil
     ) -> LogLikelihoods {
         precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
+        if chain.method == .noiseSteering {
+            return steeredStart(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
+                field.backwardStart(dMean: $0, dLogStd: $1)
+            }
+        }
         return run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
             field.backward(dVelocity: $0, dLogVariance: $1)
         }
@@ -48,6 +54,8 @@ public enum FlowLikelihood {
         switch (chain.method, chain.sdeSelection) {
         case (.ode, _):
             preconditionFailure("an ODE chain is deterministic and has no likelihood")
+        case (.noiseSteering, _):
+            preconditionFailure("a noise-steering chain is scored by its start alone")
         case (.flowSDE, .single):
             let pairs = (0..<chain.batch).map { b in
                 let k = Int(chain.stochasticStep[b])
@@ -163,6 +171,46 @@ public enum FlowLikelihood {
             }
         }
         return LogLikelihoods(batch: batch, groupCount: groups, logProb: logProb, entropy: entropy)
+    }
+
+    /// Noise steering: log π is the density of the start `x⁽⁰⁾` under the field's steered
+    /// `N(μ(o), σ²)`, summed over the whole chunk (every entry of the start moves the
+    /// executed actions), one ratio per chunk; the denoising steps are deterministic.
+    /// The entropy is the mean of `log σ + ½·log(2πe)` over the entries.
+    static func steeredStart(
+        _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
+        gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
+        backward: ((UnsafePointer<Float>, UnsafePointer<Float>) -> Void)?
+    ) -> LogLikelihoods {
+        let d = chain.dimension, batch = chain.batch
+        precondition(options.groupCount == 1, "noise steering scores one ratio per chunk (granularity chunk)")
+        var mean = [Float](repeating: 0, count: batch * d), logStd = [Float](repeating: 0, count: batch * d)
+        let steered = mean.withUnsafeMutableBufferPointer { m in
+            logStd.withUnsafeMutableBufferPointer { l in
+                field.startDistribution(conditions: chain.conditions, rows: batch, mean: m.baseAddress!, logStd: l.baseAddress!)
+            }
+        }
+        precondition(steered, "noise steering needs a policy with a steering head (architecture.noiseSteeringWidth)")
+        var logProb = [Float](repeating: 0, count: batch), entropy = [Float](repeating: 0, count: batch)
+        var dMean = [Float](repeating: 0, count: gradient == nil ? 0 : batch * d)
+        var dLogStd = [Float](repeating: 0, count: gradient == nil ? 0 : batch * d)
+        let x0 = chain.state(0), perEntry = 1 / Float(d), halfLogTwoPiE: Float = halfLogTwoPi + 0.5
+        for b in 0..<batch {
+            let upstream = gradient?.dLogProb[b] ?? 0, dEntropy = gradient?.dEntropy?[b] ?? 0
+            for i in (b * d)..<((b + 1) * d) {
+                let ls = logStd[i], invStd = _exp(-ls), z = (x0[i] - mean[i]) * invStd
+                logProb[b] += -ls - halfLogTwoPi - 0.5 * z * z
+                entropy[b] += perEntry * (ls + halfLogTwoPiE)
+                if gradient != nil {
+                    dMean[i] = upstream * z * invStd
+                    dLogStd[i] = upstream * (z * z - 1) + dEntropy * perEntry
+                }
+            }
+        }
+        if let backward {
+            dMean.withUnsafeBufferPointer { dm in dLogStd.withUnsafeBufferPointer { dl in backward(dm.baseAddress!, dl.baseAddress!) } }
+        }
+        return LogLikelihoods(batch: batch, groupCount: 1, logProb: logProb, entropy: entropy)
     }
 
     /// One Flow-SDE transition with smooth noise (``ChunkNoiseBasis``): the Gaussian terms of

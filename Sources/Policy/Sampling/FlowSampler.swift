@@ -1,5 +1,6 @@
 /// Integrates a ``VelocityField`` from noise (t = 1) to an action chunk (t = 0)
-/// with ODE, Flow-SDE or Flow-Noise transitions (flow-rl.md §3).
+/// with ODE, Flow-SDE or Flow-Noise transitions (flow-rl.md §3). The start is `N(0, I)`,
+/// or the field's steered start when it has one (``VelocityField/startDistribution(conditions:rows:mean:logStd:)``).
 ///
 /// Every transition is `x⁽ᵏ⁺¹⁾ = μ_k + s_k ⊙ ξ` (Flow-SDE: ξ projected onto the chain's
 /// ``FlowChain/noiseBasis`` when it has one). The whole chain is kept in the
@@ -9,11 +10,15 @@ public struct FlowSampler: Sendable {
     public var method: SamplerMethod
     /// Which Flow-SDE steps are stochastic.
     public var sdeSelection: SDEStepSelection
+    /// τ, the scale of the start's noise (``PolicyConfig/SamplerDefaults/startTemperature``).
+    /// A chain sampled at τ ≠ 1 is not the distribution log π scores.
+    public var startTemperature: Float
 
     /// Creates a sampler.
-    public init(method: SamplerMethod, sdeSelection: SDEStepSelection = .single) {
+    public init(method: SamplerMethod, sdeSelection: SDEStepSelection = .single, startTemperature: Double = 1) {
         self.method = method
         self.sdeSelection = sdeSelection
+        self.startTemperature = Float(startTemperature)
     }
 
     /// Samples `chain.batch` chunks; row b is conditioned on observation b.
@@ -25,6 +30,15 @@ public struct FlowSampler: Sendable {
         chain.method = method
         chain.sdeSelection = sdeSelection
         rng.fillGaussian(chain.state(0), count: n)
+        chain.steeredStart = field.startDistribution(conditions: chain.conditions, rows: batch,
+                                                     mean: chain.startMean, logStd: chain.startLogStd)
+        let x0 = chain.state(0), tau = startTemperature
+        if chain.steeredStart {
+            let mean = chain.startMean, logStd = chain.startLogStd
+            for i in 0..<n { x0[i] = mean[i] + tau * _exp(logStd[i]) * x0[i] }
+        } else if tau != 1 {
+            for i in 0..<n { x0[i] *= tau }
+        }
         for b in 0..<batch {
             chain.stochasticStep[b] = (method == .flowSDE && sdeSelection == .single)
                 ? Int32(rng.index(below: schedule.steps)) : -1
@@ -37,7 +51,7 @@ public struct FlowSampler: Sendable {
             field.evaluate(x: x, t: chain.times, conditions: chain.conditions, rows: batch, velocity: v,
                            logVariance: method == .flowNoise ? chain.logVariance : nil)
             switch method {
-            case .ode:
+            case .ode, .noiseSteering:
                 for i in 0..<n { next[i] = x[i] - delta * v[i] }
             case .flowNoise:
                 let lv = chain.logVariance

@@ -6,6 +6,10 @@ public enum SamplerMethod: String, Codable, Sendable, CaseIterable {
     case flowSDE = "flow-sde"
     /// Flow-Noise: every step adds noise with the std predicted by the noise head.
     case flowNoise = "flow-noise"
+    /// Noise steering (DSRL): deterministic Euler steps from a start `x⁽⁰⁾` drawn by the
+    /// policy's steering head; log π is the start's Gaussian density, and RL trains the
+    /// head alone with the flow frozen. Samples exactly as ``ode``.
+    case noiseSteering = "noise-steering"
 }
 
 /// Which Flow-SDE steps are stochastic.

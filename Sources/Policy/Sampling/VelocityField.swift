@@ -12,6 +12,18 @@ public protocol VelocityField {
     func evaluate(
         x: UnsafePointer<Float>, t: UnsafePointer<Float>, conditions: UnsafePointer<Int32>, rows: Int,
         velocity: UnsafeMutablePointer<Float>, logVariance: UnsafeMutablePointer<Float>?)
+
+    /// The distribution `N(mean, exp(logStd)²)` of each row's start `x⁽⁰⁾` (`rows × dimension`
+    /// each), for a field that steers its initial noise (``PolicyConfig/Architecture/noiseSteeringWidth``).
+    /// Returns false, writing nothing, when the start is the standard normal.
+    func startDistribution(conditions: UnsafePointer<Int32>, rows: Int,
+                           mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> Bool
+}
+
+extension VelocityField {
+    /// The standard normal start: nothing to write.
+    public func startDistribution(conditions: UnsafePointer<Int32>, rows: Int,
+                                  mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> Bool { false }
 }
 
 /// A velocity field that can backpropagate into its parameters.
@@ -19,6 +31,17 @@ public protocol DifferentiableVelocityField: VelocityField {
     /// Backpropagates the gradients of the outputs of the most recent ``evaluate``
     /// call (same rows) into the field's parameter gradients (accumulating).
     func backward(dVelocity: UnsafePointer<Float>, dLogVariance: UnsafePointer<Float>?)
+
+    /// Backpropagates the gradients of the last ``VelocityField/startDistribution(conditions:rows:mean:logStd:)``'s
+    /// means (`rows × dimension`) and log-stds (same shape) into the parameter gradients (accumulating).
+    func backwardStart(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>)
+}
+
+extension DifferentiableVelocityField {
+    /// A field with the standard normal start has nothing to backpropagate.
+    public func backwardStart(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>) {
+        preconditionFailure("this field's start is the standard normal; it has no parameters")
+    }
 }
 
 /// The exact velocity for one-dimensional Gaussian data `a ~ N(m, s²)` (flow-rl.md §7.1):

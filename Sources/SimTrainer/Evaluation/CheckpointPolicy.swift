@@ -23,6 +23,8 @@ public final class CheckpointPolicy: ChunkPolicy {
     public var sampler: SamplerMethod?
     /// Flow-SDE's noise level, basis and stochastic steps.
     public var sdeNoise = FlowSDENoise()
+    /// τ, the scale of the start's noise; nil uses the checkpoint's (``PolicyConfig/SamplerDefaults/startTemperature``).
+    public var startTemperature: Double?
     private var seed: UInt64
     private var raw: [RawObservation] = []
 
@@ -84,7 +86,8 @@ public final class CheckpointPolicy: ChunkPolicy {
                                       prompt: observation.prompt))
         }
         seed &+= 1
-        let predicted = try predictor.predict(raw, method: sampler, steps: denoisingSteps, noise: sdeNoise, seed: seed)
+        let predicted = try predictor.predict(raw, method: sampler, steps: denoisingSteps, noise: sdeNoise,
+                                              startTemperature: startTemperature, seed: seed)
         for index in predicted.indices { chunks[index] = predicted[index] }
     }
 }

@@ -86,8 +86,27 @@ extension SFTSettings {
 }
 
 extension RLSettings {
+    /// Noise steering trains the steering head alone, on one ratio per chunk; the other
+    /// methods need a policy whose start is the standard normal (their likelihoods assume it).
+    private func validateNoiseSteering(policy: PolicySettings) throws(ConfigError) {
+        let width = policy.architecture.noiseSteeringWidth
+        guard method == .noiseSteering else {
+            guard width == 0 else {
+                throw bad("policy.architecture.noiseSteeringWidth", width, "0 unless rl.method is noise-steering (\(method.rawValue) assumes an N(0, I) start)")
+            }
+            return
+        }
+        guard width > 0 else { throw bad("policy.architecture.noiseSteeringWidth", width, "positive with rl.method noise-steering (the head RL trains)") }
+        guard granularity == .chunk else { throw bad("rl.granularity", granularity.rawValue, "chunk with rl.method noise-steering (the start moves the whole chunk)") }
+        guard demoLossCoefficient == 0, referenceCoefficient == 0 else {
+            throw bad("rl.demoLossCoefficient", "\(demoLossCoefficient) / rl.referenceCoefficient \(referenceCoefficient)",
+                      "0 with rl.method noise-steering (the flow is frozen: there is nothing to anchor)")
+        }
+    }
+
     func validate(policy: PolicySettings, environments: Int) throws(ConfigError) {
-        guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise or flow-sde (an ODE chain has no likelihood)") }
+        guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise, flow-sde or noise-steering (an ODE chain has no likelihood)") }
+        try validateNoiseSteering(policy: policy)
         guard noiseLevel > 0, noiseLevel <= 5 else { throw bad("rl.noiseLevel", noiseLevel, "in (0, 5]") }
         switch noiseFrequencies {
         case .all(let count):

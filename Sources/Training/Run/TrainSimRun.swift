@@ -132,7 +132,7 @@ public final class TrainSimRun {
 
     /// `sft.fromCheckpoint`: the checkpoint becomes this run's `sft` with this config's
     /// sampler and executed horizon, after checking that the network is the one configured
-    /// (up to the critic's time inputs, which a checkpoint without them gains).
+    /// (up to the critic's time inputs and the noise-steering head, which a checkpoint without them gains).
     func adopt(_ source: String) throws {
         guard !checkpoints.exists("sft") else { return }
         let (loaded, normStats) = try PolicyCheckpoint.load(from: source)
@@ -143,6 +143,12 @@ public final class TrainSimRun {
         var haveArchitecture = have.architecture
         let growsTimeInputs = haveArchitecture.valueTimeInputs == 0 && wanted.architecture.valueTimeInputs > 0
         if growsTimeInputs { haveArchitecture.valueTimeInputs = wanted.architecture.valueTimeInputs }
+        // A flow without a steering head grows one (registered last; it starts at N(0, I)).
+        let growsSteering = haveArchitecture.noiseSteeringWidth == 0 && wanted.architecture.noiseSteeringWidth > 0
+        if growsSteering {
+            haveArchitecture.noiseSteeringWidth = wanted.architecture.noiseSteeringWidth
+            haveArchitecture.noiseSteeringBound = wanted.architecture.noiseSteeringBound
+        }
         if haveArchitecture != wanted.architecture { mismatches.append("architecture") }
         if have.io.cameras != wanted.io.cameras { mismatches.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
         if have.io.stateDim != wanted.io.stateDim || have.io.objectStateDim != wanted.io.objectStateDim {
@@ -160,6 +166,10 @@ public final class TrainSimRun {
         if growsTimeInputs {
             policy.initializeValueTimeInputs(seed: RunSeeds.seed(config.seed, .initialization, index: 1))
             report("sft: the critic grows \(wanted.architecture.valueTimeInputs) time inputs (architecture.valueTimeInputs)")
+        }
+        if growsSteering {
+            policy.initializeNoiseSteering(seed: RunSeeds.seed(config.seed, .initialization, index: 2))
+            report("sft: the flow grows a noise-steering head of width \(wanted.architecture.noiseSteeringWidth) (architecture.noiseSteeringWidth), starting at N(0, I)")
         }
         let previous = have.provenance.evalSuccess.map { ProgressLine.fixed($0, 3) } ?? "unknown"
         report("sft: starting from \(source) (\(have.provenance.steps ?? 0) steps, its eval success \(previous))")

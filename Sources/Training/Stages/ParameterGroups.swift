@@ -2,19 +2,22 @@ import Policy
 
 /// Which tensors each stage trains (flow-rl.md §5: the encoder is frozen during RL).
 public enum ParameterGroups {
-    /// SFT: encoder and velocity network (the noise head and critic get no flow-matching gradient).
+    /// SFT: encoder and velocity network (the noise head, the steering head and the critic
+    /// get no flow-matching gradient).
     public static func sft(_ policy: FlowPolicy, learningRate: Float, weightDecay: Float) -> [AdamW.Group] {
         [AdamW.Group(name: "sft", layout: policy.parameters.layout, learningRate: learningRate, weightDecay: weightDecay) {
-            !isNoiseHead($0) && !isCritic($0)
+            !isNoiseHead($0) && !isCritic($0) && !FlowPolicy.isNoiseSteeringParameter($0)
         }]
     }
 
-    /// RL: `actor` (velocity network and noise head) and `critic` (value head); the encoder is left out.
+    /// RL: `actor` (velocity network and noise head; with noise steering the steering head
+    /// alone, the flow frozen) and `critic` (value head); the encoder is left out.
     public static func rl(_ policy: FlowPolicy, actorLearningRate: Float, criticLearningRate: Float, weightDecay: Float) -> [AdamW.Group] {
         let layout = policy.parameters.layout
+        let steers = policy.steersNoise
         return [
             AdamW.Group(name: "actor", layout: layout, learningRate: actorLearningRate, weightDecay: weightDecay) {
-                !policy.isEncoderParameter($0) && !isCritic($0)
+                steers ? FlowPolicy.isNoiseSteeringParameter($0) : !policy.isEncoderParameter($0) && !isCritic($0)
             },
             AdamW.Group(name: "critic", layout: layout, learningRate: criticLearningRate, weightDecay: weightDecay, where: isCritic),
         ]

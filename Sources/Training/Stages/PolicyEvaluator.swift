@@ -31,7 +31,7 @@ public final class PolicyEvaluator {
         var rng = RandomSource(seed: seed)
         let chain = FlowChain(batch: n, dimension: policy.dimension, steps: policy.config.sampler.steps,
                               noiseLevel: policy.config.sampler.noiseLevel)
-        let sampler = FlowSampler(method: method)
+        let sampler = FlowSampler(method: method, startTemperature: policy.config.sampler.startTemperature)
         var chunks = [[Float]](repeating: [], count: n)
         var observations = try environment.reset(groupSize: 1)
         while outcomes.count < episodes {

@@ -34,8 +34,11 @@ extension PirlRobot {
         @Option(help: "Denoising steps K per chunk (default: the checkpoint's).")
         var denoisingSteps: Int?
 
-        @Option(help: "Sampler for a --checkpoint policy: ode, flow-sde or flow-noise (default: the checkpoint's, the ODE as deployed). flow-sde measures the exploration policy RL trains.")
+        @Option(help: "Sampler for a --checkpoint policy: ode, flow-sde, flow-noise or noise-steering (default: the checkpoint's, the ODE as deployed). flow-sde measures the exploration policy RL trains.")
         var sampler: SamplerMethod?
+
+        @Option(help: "Scale τ of the start's noise, x⁽⁰⁾ = μ + τ·σ·ε, in [0, 1] (default: the checkpoint's, 1; 0 acts with the steering head's mean, or from the flow's origin without one).")
+        var startTemperature: Double?
 
         @Option(help: "Flow-SDE noise level a (default: the checkpoint's).")
         var noiseLevel: Double?
@@ -68,6 +71,12 @@ extension PirlRobot {
             guard (noiseLevel == nil && noiseFrequencies == nil && sdeSteps == .single) || sampler == .flowSDE else {
                 throw ValidationError("--noise-level, --noise-frequencies and --sde-steps shape Flow-SDE's noise: add --sampler flow-sde.")
             }
+            guard startTemperature == nil || checkpoint != nil else {
+                throw ValidationError("--start-temperature applies to a --checkpoint policy; the expert does not denoise.")
+            }
+            if let startTemperature, !(startTemperature >= 0 && startTemperature <= 1) {
+                throw ValidationError("--start-temperature must be in [0, 1], got \(startTemperature).")
+            }
             if let noiseLevel, !(noiseLevel > 0 && noiseLevel <= 5) {
                 throw ValidationError("--noise-level must be in (0, 5], got \(noiseLevel).")
             }
@@ -95,6 +104,7 @@ extension PirlRobot {
                 let loaded = try CheckpointPolicy(checkpoint: checkpoint, seed: options.seed)
                 loaded.denoisingSteps = denoisingSteps
                 loaded.sampler = sampler
+                loaded.startTemperature = startTemperature
                 loaded.sdeNoise = FlowSDENoise(level: noiseLevel, basis: try noiseBasis(for: loaded.predictor.policy), steps: sdeSteps)
                 perDecision = actionsPerDecision ?? loaded.predictor.policy.config.io.executedHorizon
                 configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)

@@ -18,20 +18,24 @@ extension Bench {
         @Option(help: "Timed iterations (after one warm-up iteration).")
         var iterations: Int = 3
 
-        @Option(help: "Override rl.method (flow-noise or flow-sde).")
+        @Option(help: "Override rl.method (flow-noise, flow-sde, or noise-steering with a config whose policy has a steering head).")
         var method: String?
 
         func validate() throws {
             if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
             if let method, SamplerMethod(rawValue: method) == nil || method == "ode" {
-                throw ValidationError("--method must be flow-noise or flow-sde")
+                throw ValidationError("--method must be flow-noise, flow-sde or noise-steering")
             }
         }
 
         func run() throws {
             let core = BLAS.correctKernelSelection()
             var settings = try TrainingConfig(contentsOf: config)
-            if let method { settings.rl.method = SamplerMethod(rawValue: method)! }
+            if let method {
+                settings.rl.method = SamplerMethod(rawValue: method)!
+                if settings.rl.method == .noiseSteering { settings.rl.granularity = .chunk }
+                try settings.validate()
+            }
             settings.rl.criticWarmupIterations = 0
             let policy = try FlowPolicy(config: settings.policyConfig())
             policy.initialize(seed: 0)

@@ -1,0 +1,127 @@
+import Testing
+@testable import Policy
+
+/// The noise-steering head (``PolicyConfig/Architecture/noiseSteeringWidth``): a Gaussian
+/// policy over the flow's start `x⁽⁰⁾`, scored by ``SamplerMethod/noiseSteering``.
+@Suite("Noise steering")
+struct NoiseSteeringTests {
+    static func steeredConfig(width: Int = 5) -> PolicyConfig {
+        var config = Support.smallConfig()
+        config.architecture.noiseSteeringWidth = width
+        return config
+    }
+
+    /// Random steering weights and log-stds, so μ and σ vary with the observation and entry.
+    static func randomizeHead(_ policy: FlowPolicy, rng: inout RandomSource) {
+        for e in policy.parameters.layout.entries where FlowPolicy.isNoiseSteeringParameter(e.name) {
+            for i in e.range { policy.parameters.values[i] = Float(rng.uniformOpen() - 0.5) * (e.name.hasSuffix("log_std") ? 0.8 : 1.5) }
+        }
+    }
+
+    /// A fresh head is the standard normal start: the flow's tensors are a prefix of the
+    /// layout with the same values, and from the same seed the steered and the plain policy
+    /// sample bit-identical chunks.
+    @Test func freshHeadSamplesAsThePlainFlow() throws {
+        let plain = try FlowPolicy(config: Support.smallConfig()), steered = try FlowPolicy(config: Self.steeredConfig())
+        plain.initialize(seed: 5)
+        steered.initialize(seed: 5)
+        let n = plain.parameters.count
+        #expect(Array(plain.parameters.layout.entries.map(\.name)) == Array(steered.parameters.layout.entries.prefix(plain.parameters.layout.entries.count).map(\.name)))
+        #expect(Array(UnsafeBufferPointer(start: plain.parameters.values, count: n))
+                == Array(UnsafeBufferPointer(start: steered.parameters.values, count: n)))
+        #expect(steered.parameters.layout.entries.suffix(5).map(\.name)
+                == ["noise_steering.fc1.weight", "noise_steering.fc1.bias", "noise_steering.fc2.weight", "noise_steering.fc2.bias", "noise_steering.log_std"])
+        var rng = RandomSource(seed: 6)
+        let batch = Support.randomBatch(plain.config, count: 3, rng: &rng)
+        func sample(_ policy: FlowPolicy) -> FlowChain {
+            var rng = RandomSource(seed: 7)
+            let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
+            policy.encode(batch)
+            FlowSampler(method: .ode).sample(policy, into: chain, using: &rng)
+            return chain
+        }
+        let a = sample(plain), b = sample(steered)
+        #expect(!a.steeredStart && b.steeredStart)
+        #expect((0..<3).allSatisfy { a.chunk($0) == b.chunk($0) })
+    }
+
+    /// The start is `μ + σ·ε` with `|μ| ≤ bound`: with a saturated output layer and the
+    /// smallest std, every start sits on ±bound.
+    @Test func startStaysWithinTheBound() throws {
+        var config = Self.steeredConfig()
+        config.architecture.noiseSteeringBound = 1.5
+        let policy = try FlowPolicy(config: config)
+        policy.initialize(seed: 8)
+        let bias = try #require(policy.parameters.layout.entry(named: "noise_steering.fc2.bias"))
+        let logStd = try #require(policy.parameters.layout.entry(named: "noise_steering.log_std"))
+        for (k, i) in bias.range.enumerated() { policy.parameters.values[i] = k.isMultiple(of: 2) ? 40 : -40 }
+        for i in logStd.range { policy.parameters.values[i] = -9 }  // clamped to −5
+        var rng = RandomSource(seed: 9)
+        policy.encode(Support.randomBatch(config, count: 4, rng: &rng))
+        let chain = FlowChain(batch: 4, dimension: policy.dimension, steps: 2)
+        FlowSampler(method: .noiseSteering).sample(policy, into: chain, using: &rng)
+        for i in 0..<(4 * policy.dimension) {
+            let target: Float = (i % policy.dimension).isMultiple(of: 2) ? 1.5 : -1.5
+            #expect(abs(chain.startMean[i] - target) < 1e-5 && chain.startLogStd[i] == -5)
+            #expect(abs(chain.state(0)[i] - target) < 0.05, "start \(chain.state(0)[i]) against μ \(target), σ = e⁻⁵")
+        }
+    }
+
+    /// τ scales the start's noise: at 0 the start is the steering head's mean (the origin
+    /// without a head), at 1 it is what the sampler draws by default, from the same seed.
+    @Test(arguments: [true, false]) func startTemperatureScalesTheNoise(steered: Bool) throws {
+        let policy = try FlowPolicy(config: steered ? Self.steeredConfig() : Support.smallConfig())
+        policy.initialize(seed: 13)
+        var rng = RandomSource(seed: 14)
+        if steered { Self.randomizeHead(policy, rng: &rng) }
+        let batch = Support.randomBatch(policy.config, count: 2, rng: &rng)
+        func start(_ tau: Double?) -> (x0: [Float], mean: [Float]) {
+            var rng = RandomSource(seed: 15)
+            let chain = FlowChain(batch: 2, dimension: policy.dimension, steps: 2)
+            policy.encode(batch)
+            let sampler = tau.map { FlowSampler(method: .ode, startTemperature: $0) } ?? FlowSampler(method: .ode)
+            sampler.sample(policy, into: chain, using: &rng)
+            let n = 2 * policy.dimension
+            return (Array(UnsafeBufferPointer(start: chain.state(0), count: n)),
+                    steered ? Array(UnsafeBufferPointer(start: chain.startMean, count: n)) : [Float](repeating: 0, count: n))
+        }
+        let cold = start(0), half = start(0.5), full = start(1), plain = start(nil)
+        #expect(cold.x0 == cold.mean)
+        #expect(full.x0 == plain.x0 && full.x0 != cold.x0)
+        for i in full.x0.indices { #expect(abs(half.x0[i] - (cold.x0[i] + full.x0[i]) / 2) < 1e-5) }
+    }
+
+    /// log π of a noise-steering chain is the start's density: it depends on the steering
+    /// head alone (every other tensor gets exactly zero gradient), and its gradient and the
+    /// entropy's match central differences.
+    @Test func logLikelihoodGradientReachesTheHeadAlone() throws {
+        let policy = try FlowPolicy(config: Self.steeredConfig())
+        policy.initialize(seed: 11)
+        var rng = RandomSource(seed: 12)
+        Self.randomizeHead(policy, rng: &rng)
+        let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
+        policy.encode(batch)
+        let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
+        FlowSampler(method: .noiseSteering).sample(policy, into: chain, using: &rng)
+        var options = LikelihoodOptions(config: policy.config)
+        options.granularity = .chunk
+        let weights: [Float] = [0.7, -1.2, 0.4], entropyWeights: [Float] = [0.5, -1, 2]
+        policy.parameters.zeroGradients()
+        policy.encode(batch)
+        let first = FlowLikelihood.evaluateWithGradient(policy, chain: chain, options: options, dLogProb: weights, dEntropy: entropyWeights)
+        // At the sampling parameters the density is that of the drawn ε: log π = Σ −log σ − ½ log 2π − ½ ε².
+        #expect(first.logProb.allSatisfy { $0.isFinite && $0 < 0 })
+        func loss() -> Double {
+            policy.encode(batch)
+            let r = FlowLikelihood.evaluate(policy, chain: chain, options: options)
+            return zip(weights, r.logProb).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+                + zip(entropyWeights, r.entropy).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        for e in policy.parameters.layout.entries {
+            let moved = e.range.contains { policy.parameters.gradients[$0] != 0 }
+            #expect(moved == FlowPolicy.isNoiseSteeringParameter(e.name), "\(e.name): gradient \(moved ? "present" : "absent")")
+        }
+        NetworkGradientTests.check(policy, NetworkGradientTests.sampleIndices(policy, rng: &rng, include: FlowPolicy.isNoiseSteeringParameter),
+                                   eps: 1e-2, loss: loss, "noise-steering log π")
+    }
+}
