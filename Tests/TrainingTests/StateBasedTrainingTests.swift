@@ -113,35 +113,40 @@ struct StateBasedTrainingTests {
         }
     }
 
-    /// A flow without a steering head is adopted by a noise-steering config: it grows the
-    /// head (registered last, starting at N(0, I)), RL trains the head and the critic and leaves
-    /// every flow tensor bit-identical, and the saved checkpoint loads back as a steered policy.
-    @Test func adoptedCheckpointGrowsANoiseSteeringHead() throws {
+    /// A flow without a steering or residual head is adopted by a config with one: it grows the
+    /// head (registered last, starting as "no change"), RL trains the head and the critic and
+    /// leaves every flow tensor bit-identical, and the saved checkpoint loads back with the head.
+    @Test(arguments: [SamplerMethod.noiseSteering, .residual])
+    func adoptedCheckpointGrowsAnRLHead(method: SamplerMethod) throws {
         let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
         defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
         _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
-        var config = Fixtures.config(iterations: 2, method: .noiseSteering)
+        var config = Fixtures.config(iterations: 2, method: method)
         config.sft.fromCheckpoint = first + "/checkpoints/sft"
-        config.policy.architecture.noiseSteeringWidth = 16
+        if method == .noiseSteering { config.policy.architecture.noiseSteeringWidth = 16 } else { config.policy.architecture.residualWidth = 16 }
         config.rl.granularity = .chunk
         config.rl.criticWarmupIterations = 0
         let (run, lines) = try RunTests.run(config, in: second)
-        #expect(lines.contains { $0.hasPrefix("sft: the flow grows a noise-steering head of width 16") })
+        let grown = method == .noiseSteering ? "noise-steering" : "residual"
+        #expect(lines.contains { $0.hasPrefix("sft: the flow grows a \(grown) head of width 16") })
         #expect(run.state.rlIterations == 2)
         let source = try PolicyCheckpoint.load(from: first + "/checkpoints/sft").policy
         let adopted = try PolicyCheckpoint.load(from: second + "/checkpoints/sft").policy
         let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
-        #expect(!source.steersNoise && adopted.steersNoise && trained.steersNoise)
+        #expect(!source.steersNoise && !source.correctsChunks)
+        #expect(adopted.steersNoise == (method == .noiseSteering) && trained.correctsChunks == (method == .residual))
         let n = source.parameters.count
         #expect(Array(UnsafeBufferPointer(start: adopted.parameters.values, count: n))
                 == Array(UnsafeBufferPointer(start: source.parameters.values, count: n)))
         for e in trained.parameters.layout.entries {
             let moved = e.range.contains { trained.parameters.values[$0] != adopted.parameters.values[$0] }
-            let expected = FlowPolicy.isNoiseSteeringParameter(e.name) || ParameterGroups.isCritic(e.name)
+            let expected = ParameterGroups.isRLHead(e.name) || ParameterGroups.isCritic(e.name)
             #expect(moved == expected, "\(e.name) \(moved ? "moved" : "stayed")")
         }
-        let head = try #require(adopted.parameters.layout.entry(named: "noise_steering.log_std"))
-        #expect(head.range.upperBound == adopted.parameters.count && head.range.allSatisfy { adopted.parameters.values[$0] == 0 })
+        let head = try #require(adopted.parameters.layout.entry(named: method == .noiseSteering ? "noise_steering.log_std" : "residual.log_std"))
+        #expect(head.range.upperBound == adopted.parameters.count)
+        let fresh: Float = method == .noiseSteering ? 0 : Float(log(config.policy.architecture.residualStd))
+        #expect(head.range.allSatisfy { abs(adopted.parameters.values[$0] - fresh) < 1e-6 })
     }
 
     /// A checkpoint whose critic has no time inputs is adopted by a config that asks for

@@ -1,5 +1,6 @@
 /// The flow policy network: prefix encoder, velocity network with the Flow-Noise
-/// head, value head and, when configured, the noise-steering head, over one ``ParameterStore``.
+/// head, value head and, when configured, a noise-steering or residual head (``GaussianHead``),
+/// over one ``ParameterStore``.
 ///
 /// Use: ``encode(_:)`` a batch of observations once, then evaluate the velocity as
 /// often as the sampler needs (it is a ``DifferentiableVelocityField`` whose
@@ -16,13 +17,17 @@ public final class FlowPolicy: DifferentiableVelocityField {
     let encoder: PrefixEncoder
     let velocityNetwork: VelocityNetwork
     let valueHead: ValueHead
-    let noiseSteering: NoiseSteeringHead?
+    /// The policy over the flow's start (``PolicyConfig/Architecture/noiseSteeringWidth``).
+    let noiseSteering: GaussianHead?
+    /// The policy over a correction of the flow's chunk (``PolicyConfig/Architecture/residualWidth``)
+    /// and the cosine basis the correction is synthesized in.
+    let residual: (head: GaussianHead, basis: ChunkNoiseBasis)?
     private var encoderActivations: PrefixEncoder.Activations?
     private var velocityActivations: VelocityNetwork.Activations?
     private var valueActivations: ValueHead.Activations?
-    private var steeringActivations: NoiseSteeringHead.Activations?
-    /// The rows' observation indices of the last ``startDistribution(conditions:rows:mean:logStd:)``.
-    private var steeringConditions: [Int32] = []
+    /// The heads' workspaces, grown with the rows asked for.
+    var steeringActivations: GaussianHead.Activations?
+    var residualActivations: GaussianHead.Activations?
     /// Accumulated gradient of the encoded prefix, `observations × prefixWidth`.
     private var prefixGradient: [Float] = []
 
@@ -39,7 +44,19 @@ public final class FlowPolicy: DifferentiableVelocityField {
         encoder = PrefixEncoder(config: config, layout: &layout)
         velocityNetwork = VelocityNetwork(config: config, layout: &layout)
         valueHead = ValueHead(config: config, layout: &layout)
-        noiseSteering = config.architecture.noiseSteeringWidth > 0 ? NoiseSteeringHead(config: config, layout: &layout) : nil
+        let a = config.architecture, io = config.io
+        noiseSteering = a.noiseSteeringWidth > 0
+            ? GaussianHead("noise_steering", prefixWidth: a.prefixWidth, extraInputs: 0, width: a.noiseSteeringWidth,
+                           outputs: io.chunkCount, bound: a.noiseSteeringBound, initialStd: 1, layout: &layout)
+            : nil
+        if a.residualWidth > 0 {
+            let basis = ChunkNoiseBasis(horizon: io.actionHorizon, actionDim: io.actionDim, frequencies: a.residualFrequencies)
+            residual = (GaussianHead("residual", prefixWidth: a.prefixWidth, extraInputs: io.chunkCount, width: a.residualWidth,
+                                     outputs: basis.coefficientCount, bound: a.residualBound, initialStd: a.residualStd, layout: &layout),
+                        basis)
+        } else {
+            residual = nil
+        }
         // Refuse sizes that would exhaust memory before allocating anything (a hostile
         // or mistyped config.json must fail with an error, not kill the process).
         guard layout.count <= Self.maxParameters else {
@@ -62,20 +79,8 @@ public final class FlowPolicy: DifferentiableVelocityField {
         velocityNetwork.initialize(p, using: &rng)
         valueHead.initialize(p, using: &rng)
         noiseSteering?.initialize(p, using: &rng)
+        residual?.head.initialize(p, using: &rng)
     }
-
-    /// Initializes the noise-steering head alone (a checkpoint without it grown into this
-    /// layout): it starts as the standard normal start.
-    public func initializeNoiseSteering(seed: UInt64) {
-        var rng = RandomSource(seed: seed)
-        noiseSteering?.initialize(parameters.values, using: &rng)
-    }
-
-    /// Whether the chain starts from the steering head's `N(μ(o), σ²)` rather than `N(0, I)`.
-    public var steersNoise: Bool { noiseSteering != nil }
-
-    /// Parameter names that belong to the noise-steering head.
-    public static func isNoiseSteeringParameter(_ name: String) -> Bool { name.hasPrefix("noise_steering.") }
 
     /// Random time weights of the critic alone (a checkpoint without them grown into this layout).
     public func initializeValueTimeInputs(seed: UInt64) {
@@ -195,54 +200,6 @@ public final class FlowPolicy: DifferentiableVelocityField {
     }
     private var valueCapacity = 0
 
-    // MARK: - Noise steering
-
-    /// The steering head's start distribution for rows that index the encoded observations;
-    /// false (nothing written) without a head.
-    public func startDistribution(conditions: UnsafePointer<Int32>, rows: Int,
-                                  mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> Bool {
-        guard let head = noiseSteering else { return false }
-        guard let enc = encoderActivations, encodedCount > 0 else { preconditionFailure("encode observations before asking for the start distribution") }
-        if steeringActivations == nil || steeringCapacity < encodedCount {
-            steeringActivations = NoiseSteeringHead.Activations(head, capacity: encodedCount)
-            steeringCapacity = encodedCount
-        }
-        let act = steeringActivations!, p = parameters.values, d = head.dimension
-        head.forward(p, prefix: enc.prefix, rows: encodedCount, act: act)
-        steeringConditions.removeAll(keepingCapacity: true)
-        steeringConditions.append(contentsOf: UnsafeBufferPointer(start: conditions, count: rows))
-        for r in 0..<rows {
-            let c = Int(conditions[r])
-            precondition(c >= 0 && c < encodedCount, "row \(r) refers to observation \(c)")
-            for i in 0..<d {
-                mean[r * d + i] = head.bound * act.squashed[c * d + i]
-                logStd[r * d + i] = head.logStd(p, i)
-            }
-        }
-        return true
-    }
-    private var steeringCapacity = 0
-
-    /// Accumulates the steering head's gradients for the last ``startDistribution(conditions:rows:mean:logStd:)``.
-    public func backwardStart(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>) {
-        guard let head = noiseSteering, let enc = encoderActivations, let act = steeringActivations else {
-            preconditionFailure("backwardStart before startDistribution")
-        }
-        let d = head.dimension
-        var perObservation = [Float](repeating: 0, count: act.rows * d), perEntry = [Float](repeating: 0, count: d)
-        for (r, c) in steeringConditions.enumerated() {
-            for i in 0..<d {
-                perObservation[Int(c) * d + i] += dMean[r * d + i]
-                perEntry[i] += dLogStd[r * d + i]
-            }
-        }
-        perObservation.withUnsafeBufferPointer { dm in
-            perEntry.withUnsafeBufferPointer { dl in
-                head.backward(parameters.values, parameters.gradients, prefix: enc.prefix, dMean: dm.baseAddress!, dLogStd: dl.baseAddress!, act: act)
-            }
-        }
-    }
-
     /// Accumulates the critic's gradients for `dValues` (one per encoded observation),
     /// after ``values()``. The prefix is detached.
     public func backwardValues(_ dValues: [Float]) {
@@ -251,5 +208,11 @@ public final class FlowPolicy: DifferentiableVelocityField {
         dValues.withUnsafeBufferPointer { d in
             valueHead.backward(parameters.values, parameters.gradients, prefix: enc.prefix, dValues: d.baseAddress!, act: act)
         }
+    }
+
+    /// The encoded prefix features (`encodedCount × prefixWidth`) for the heads.
+    var encodedPrefix: UnsafeMutablePointer<Float> {
+        guard let enc = encoderActivations, encodedCount > 0 else { preconditionFailure("encode observations before evaluating a head") }
+        return enc.prefix
     }
 }

@@ -121,6 +121,17 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         /// The largest |μ| the steering head can produce (`μ = bound·tanh(·)`): the start
         /// stays where the flow saw noise during SFT.
         public var noiseSteeringBound: Double = 2
+        /// Hidden width of the residual head (0: none). With a head, a smooth correction
+        /// `B·c`, `c ~ N(μ(o, chunk), σ²)` over the `residualFrequencies` lowest cosines of
+        /// each joint, is added to the flow's chunk (``SamplerMethod/residual``; Ankile et al.
+        /// 2024, "From Imitation to Refinement — Residual RL for Precise Assembly").
+        public var residualWidth: Int = 0
+        /// The largest |μ| of a cosine coefficient (normalized action units).
+        public var residualBound: Double = 0.5
+        /// σ of a fresh residual head: the exploration RL starts with.
+        public var residualStd: Double = 0.1
+        /// Cosines of each joint's trajectory over the chunk that the residual moves.
+        public var residualFrequencies: Int = 3
 
         /// Creates the default architecture.
         public init() {}
@@ -202,6 +213,11 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         try check(a.valueTimeInputs >= 0 && a.valueTimeInputs <= 64, "architecture.valueTimeInputs", a.valueTimeInputs, "in 0...64")
         try check(a.noiseSteeringWidth >= 0 && a.noiseSteeringWidth <= 1 << 20, "architecture.noiseSteeringWidth", a.noiseSteeringWidth, "in 0...1048576 (0: no steering head)")
         try check(a.noiseSteeringBound > 0 && a.noiseSteeringBound <= 10, "architecture.noiseSteeringBound", a.noiseSteeringBound, "in (0, 10]")
+        try check(a.residualWidth >= 0 && a.residualWidth <= 1 << 20, "architecture.residualWidth", a.residualWidth, "in 0...1048576 (0: no residual head)")
+        try check(a.residualBound > 0 && a.residualBound <= 10, "architecture.residualBound", a.residualBound, "in (0, 10]")
+        try check(a.residualStd >= 0.01 && a.residualStd <= 2, "architecture.residualStd", a.residualStd, "in [0.01, 2]")
+        try check(a.residualFrequencies >= 1 && a.residualFrequencies <= io.actionHorizon, "architecture.residualFrequencies", a.residualFrequencies, "in 1...actionHorizon (\(io.actionHorizon))")
+        try check(a.noiseSteeringWidth == 0 || a.residualWidth == 0, "architecture.residualWidth", a.residualWidth, "0 with a noise-steering head (one head steers a flow)")
         try check(a.expertBlocks >= 0 && a.expertBlocks <= 64, "architecture.expertBlocks", a.expertBlocks, "in 0...64")
         try check(a.timeEmbeddingWidth >= 2 && a.timeEmbeddingWidth % 2 == 0, "architecture.timeEmbeddingWidth", a.timeEmbeddingWidth, "even and at least 2")
         try check(a.timeMinPeriod > 0 && a.timeMaxPeriod >= a.timeMinPeriod, "architecture.timeMinPeriod", a.timeMinPeriod, "0 < timeMinPeriod <= timeMaxPeriod")
@@ -320,6 +336,10 @@ extension PolicyConfig.Architecture {
         valueTimeInputs = try c.value(.valueTimeInputs, or: valueTimeInputs)
         noiseSteeringWidth = try c.value(.noiseSteeringWidth, or: noiseSteeringWidth)
         noiseSteeringBound = try c.value(.noiseSteeringBound, or: noiseSteeringBound)
+        residualWidth = try c.value(.residualWidth, or: residualWidth)
+        residualBound = try c.value(.residualBound, or: residualBound)
+        residualStd = try c.value(.residualStd, or: residualStd)
+        residualFrequencies = try c.value(.residualFrequencies, or: residualFrequencies)
     }
 }
 

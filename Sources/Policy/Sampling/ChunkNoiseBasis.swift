@@ -54,6 +54,24 @@ public struct ChunkNoiseBasis: Sendable, Equatable {
         self.init(horizon: horizon, frequencies: [Int](repeating: frequencies, count: actionDim))
     }
 
+    /// Cosine coefficients per chunk: `Σ r_j` over the joints.
+    public var coefficientCount: Int { frequencies.reduce(0, +) }
+
+    /// Adds `B·c` to the chunk at `values`: coefficient `c[offset_j + f]` of cosine f of joint j,
+    /// joint-major (the offsets are the running sums of ``frequencies``).
+    public func addSynthesis(of coefficients: UnsafePointer<Float>, to values: UnsafeMutablePointer<Float>) {
+        let w = width, d = actionDim
+        var offset = 0
+        for j in 0..<d {
+            for h in 0..<horizon {
+                var s: Float = 0
+                for f in 0..<frequencies[j] { s += basis[h * w + f] * coefficients[offset + f] }
+                values[h * d + j] += s
+            }
+            offset += frequencies[j]
+        }
+    }
+
     /// Replaces the chunk at `values` (`horizon × actionDim`, row-major) by its projection
     /// `P·values`, per joint. `scratch` holds at least ``width`` floats.
     public func project(_ values: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {

@@ -35,6 +35,18 @@ public final class FlowChain {
     public let startMean: UnsafeMutablePointer<Float>
     /// The steered start's log-std per sample (`batch × dimension`; meaningful when ``steeredStart``).
     public let startLogStd: UnsafeMutablePointer<Float>
+    /// The basis of the residual head's correction when the field has one (set by the sampler;
+    /// nil: the chunk is the flow's `x⁽ᴷ⁾`).
+    public var residualBasis: ChunkNoiseBasis?
+    /// The correction's cosine coefficients per sample (`batch × dimension`, the first
+    /// `residualBasis.coefficientCount` of each row used).
+    public let residualCoefficients: UnsafeMutablePointer<Float>
+    /// The coefficients' mean per sample (`batch × coefficientCount`, packed).
+    public let residualMean: UnsafeMutablePointer<Float>
+    /// The coefficients' log-std per sample (packed as the mean).
+    public let residualLogStd: UnsafeMutablePointer<Float>
+    /// `x⁽ᴷ⁾ + B·c`, the corrected chunks (`batch × dimension`; meaningful with a residual).
+    let corrected: UnsafeMutablePointer<Float>
     /// The K-step schedule (fixed at creation).
     public let schedule: FlowSchedule
 
@@ -64,6 +76,10 @@ public final class FlowChain {
         conditions = .allocate(capacity: batch)
         startMean = .allocate(capacity: n); startMean.initialize(repeating: 0, count: n)
         startLogStd = .allocate(capacity: n); startLogStd.initialize(repeating: 0, count: n)
+        residualCoefficients = .allocate(capacity: n); residualCoefficients.initialize(repeating: 0, count: n)
+        residualMean = .allocate(capacity: n); residualMean.initialize(repeating: 0, count: n)
+        residualLogStd = .allocate(capacity: n); residualLogStd.initialize(repeating: 0, count: n)
+        corrected = .allocate(capacity: n); corrected.initialize(repeating: 0, count: n)
         noiseScratch = .allocate(capacity: 2 * dimension); noiseScratch.initialize(repeating: 0, count: 2 * dimension)
         for b in 0..<batch { conditions[b] = Int32(b) }
     }
@@ -72,13 +88,27 @@ public final class FlowChain {
         states.deallocate(); stochasticStep.deallocate(); velocity.deallocate()
         logVariance.deallocate(); times.deallocate(); conditions.deallocate(); noiseScratch.deallocate()
         startMean.deallocate(); startLogStd.deallocate()
+        residualCoefficients.deallocate(); residualMean.deallocate(); residualLogStd.deallocate(); corrected.deallocate()
     }
 
     /// `x⁽ᵏ⁾` of all samples (`batch × dimension`).
     public func state(_ k: Int) -> UnsafeMutablePointer<Float> { states + k * batch * dimension }
 
-    /// The sampled chunks, `x⁽ᴷ⁾` (`batch × dimension`).
-    public var actions: UnsafeMutablePointer<Float> { state(steps) }
+    /// The sampled chunks (`batch × dimension`): `x⁽ᴷ⁾`, plus the residual head's correction when
+    /// the field has one.
+    public var actions: UnsafeMutablePointer<Float> { residualBasis == nil ? state(steps) : corrected }
+
+    /// What a trainer stores of a sample, link by link: `x⁽⁰⁾ … x⁽ᴷ⁾`, then (link K + 1, with
+    /// a residual) the correction's coefficients.
+    public func link(_ k: Int) -> UnsafeMutablePointer<Float> { k <= steps ? state(k) : residualCoefficients }
+
+    /// Recomputes the corrected chunks from `x⁽ᴷ⁾` and the stored coefficients.
+    func correct(with basis: ChunkNoiseBasis) {
+        let d = dimension
+        precondition(basis.coefficientCount <= d)
+        corrected.update(from: state(steps), count: batch * d)
+        for b in 0..<batch { basis.addSynthesis(of: residualCoefficients + b * d, to: corrected + b * d) }
+    }
 
     /// The chunk of sample `b` as an array.
     public func chunk(_ b: Int) -> [Float] {

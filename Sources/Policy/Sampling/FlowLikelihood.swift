@@ -27,8 +27,11 @@ public enum FlowLikelihood {
 
     /// log π of every decision in `chain`.
     public static func evaluate(_ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions) -> LogLikelihoods {
-        if chain.method == .noiseSteering { return steeredStart(field, chain: chain, options: options, gradient: nil, backward: nil) }
-        return run(field, chain: chain, options: options, gradient: nil, backward: nil)
+        switch chain.method {
+        case .noiseSteering: return steeredStart(field, chain: chain, options: options, gradient: nil, backward: nil)
+        case .residual: return residualCorrection(field, chain: chain, options: options, gradient: nil, backward: nil)
+        default: return run(field, chain: chain, options: options, gradient: nil, backward: nil)
+        }
     }
 
     /// log π of every decision, and accumulates into the field's parameter gradients
@@ -38,10 +41,12 @@ public enum FlowLikelihood {
         dLogProb: [Float], dEntropy: [Float]? = nil
     ) -> LogLikelihoods {
         precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
-        if chain.method == .noiseSteering {
-            return steeredStart(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
-                field.backwardStart(dMean: $0, dLogStd: $1)
-            }
+        switch chain.method {
+        case .noiseSteering:
+            return steeredStart(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) { field.backwardStart(dMean: $0, dLogStd: $1) }
+        case .residual:
+            return residualCorrection(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) { field.backwardResidual(dMean: $0, dLogStd: $1) }
+        default: break
         }
         return run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
             field.backward(dVelocity: $0, dLogVariance: $1)
@@ -54,8 +59,8 @@ public enum FlowLikelihood {
         switch (chain.method, chain.sdeSelection) {
         case (.ode, _):
             preconditionFailure("an ODE chain is deterministic and has no likelihood")
-        case (.noiseSteering, _):
-            preconditionFailure("a noise-steering chain is scored by its start alone")
+        case (.noiseSteering, _), (.residual, _):
+            preconditionFailure("a noise-steering or residual chain is scored by its head alone")
         case (.flowSDE, .single):
             let pairs = (0..<chain.batch).map { b in
                 let k = Int(chain.stochasticStep[b])
@@ -176,29 +181,55 @@ public enum FlowLikelihood {
     /// Noise steering: log π is the density of the start `x⁽⁰⁾` under the field's steered
     /// `N(μ(o), σ²)`, summed over the whole chunk (every entry of the start moves the
     /// executed actions), one ratio per chunk; the denoising steps are deterministic.
-    /// The entropy is the mean of `log σ + ½·log(2πe)` over the entries.
     static func steeredStart(
         _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
         gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
         backward: ((UnsafePointer<Float>, UnsafePointer<Float>) -> Void)?
     ) -> LogLikelihoods {
-        let d = chain.dimension, batch = chain.batch
-        precondition(options.groupCount == 1, "noise steering scores one ratio per chunk (granularity chunk)")
-        var mean = [Float](repeating: 0, count: batch * d), logStd = [Float](repeating: 0, count: batch * d)
-        let steered = mean.withUnsafeMutableBufferPointer { m in
-            logStd.withUnsafeMutableBufferPointer { l in
-                field.startDistribution(conditions: chain.conditions, rows: batch, mean: m.baseAddress!, logStd: l.baseAddress!)
-            }
+        let d = chain.dimension
+        return headDensity(batch: chain.batch, count: d, stride: d, values: chain.state(0), options: options, gradient: gradient, backward: backward) {
+            precondition(field.startDistribution(conditions: chain.conditions, rows: chain.batch, mean: $0, logStd: $1),
+                         "noise steering needs a policy with a steering head (architecture.noiseSteeringWidth)")
         }
-        precondition(steered, "noise steering needs a policy with a steering head (architecture.noiseSteeringWidth)")
+    }
+
+    /// Residual: log π is the density of the correction's coefficients under the residual
+    /// head's `N(μ(o, x⁽ᴷ⁾), σ²)`, one ratio per chunk; the flow's chain is deterministic.
+    static func residualCorrection(
+        _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
+        gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
+        backward: ((UnsafePointer<Float>, UnsafePointer<Float>) -> Void)?
+    ) -> LogLikelihoods {
+        let m = field.residualCoefficientCount
+        precondition(m > 0, "the residual method needs a policy with a residual head (architecture.residualWidth)")
+        return headDensity(batch: chain.batch, count: m, stride: chain.dimension, values: chain.residualCoefficients,
+                           options: options, gradient: gradient, backward: backward) {
+            _ = field.residualDistribution(conditions: chain.conditions, chunks: chain.state(chain.steps), rows: chain.batch, mean: $0, logStd: $1)
+        }
+    }
+
+    /// `Σ log N(values; μ, σ²)` over `count` entries per row (row b at `values + b·stride`),
+    /// with `μ` and log σ written packed (`batch × count`) by `distribution`; the entropy is the
+    /// mean of `log σ + ½·log(2πe)` over the entries. With `gradient`, hands
+    /// `∂/∂μ` and `∂/∂log σ` (packed) to `backward`.
+    private static func headDensity(
+        batch: Int, count: Int, stride: Int, values: UnsafePointer<Float>, options: LikelihoodOptions,
+        gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
+        backward: ((UnsafePointer<Float>, UnsafePointer<Float>) -> Void)?,
+        distribution: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) -> LogLikelihoods {
+        precondition(options.groupCount == 1, "a head's density is one ratio per chunk (granularity chunk)")
+        var mean = [Float](repeating: 0, count: batch * count), logStd = [Float](repeating: 0, count: batch * count)
+        mean.withUnsafeMutableBufferPointer { m in logStd.withUnsafeMutableBufferPointer { l in distribution(m.baseAddress!, l.baseAddress!) } }
         var logProb = [Float](repeating: 0, count: batch), entropy = [Float](repeating: 0, count: batch)
-        var dMean = [Float](repeating: 0, count: gradient == nil ? 0 : batch * d)
-        var dLogStd = [Float](repeating: 0, count: gradient == nil ? 0 : batch * d)
-        let x0 = chain.state(0), perEntry = 1 / Float(d), halfLogTwoPiE: Float = halfLogTwoPi + 0.5
+        var dMean = [Float](repeating: 0, count: gradient == nil ? 0 : batch * count)
+        var dLogStd = [Float](repeating: 0, count: gradient == nil ? 0 : batch * count)
+        let perEntry = 1 / Float(count), halfLogTwoPiE: Float = halfLogTwoPi + 0.5
         for b in 0..<batch {
             let upstream = gradient?.dLogProb[b] ?? 0, dEntropy = gradient?.dEntropy?[b] ?? 0
-            for i in (b * d)..<((b + 1) * d) {
-                let ls = logStd[i], invStd = _exp(-ls), z = (x0[i] - mean[i]) * invStd
+            for j in 0..<count {
+                let i = b * count + j
+                let ls = logStd[i], invStd = _exp(-ls), z = (values[b * stride + j] - mean[i]) * invStd
                 logProb[b] += -ls - halfLogTwoPi - 0.5 * z * z
                 entropy[b] += perEntry * (ls + halfLogTwoPiE)
                 if gradient != nil {

@@ -51,7 +51,7 @@ public struct FlowSampler: Sendable {
             field.evaluate(x: x, t: chain.times, conditions: chain.conditions, rows: batch, velocity: v,
                            logVariance: method == .flowNoise ? chain.logVariance : nil)
             switch method {
-            case .ode, .noiseSteering:
+            case .ode, .noiseSteering, .residual:
                 for i in 0..<n { next[i] = x[i] - delta * v[i] }
             case .flowNoise:
                 let lv = chain.logVariance
@@ -75,6 +75,22 @@ public struct FlowSampler: Sendable {
                 }
             }
         }
+        correct(field, chain, using: &rng)
+    }
+
+    /// The residual head's correction of the finished chunks, when the field has one; its
+    /// draws come after the chain's, so a field without a head samples as before.
+    private func correct(_ field: some VelocityField, _ chain: FlowChain, using rng: inout RandomSource) {
+        chain.residualBasis = field.residualDistribution(conditions: chain.conditions, chunks: chain.state(chain.steps), rows: chain.batch,
+                                                         mean: chain.residualMean, logStd: chain.residualLogStd)
+        guard let basis = chain.residualBasis else { return }
+        let m = basis.coefficientCount, d = chain.dimension
+        for b in 0..<chain.batch {
+            for j in 0..<m {
+                chain.residualCoefficients[b * d + j] = chain.residualMean[b * m + j] + _exp(chain.residualLogStd[b * m + j]) * rng.gaussian()
+            }
+        }
+        chain.correct(with: basis)
     }
 
     /// The Flow-SDE transition mean `x − δ·v − c·(x + (1 − t)·v)` of one entry (flow-rl.md §3).

@@ -10,6 +10,10 @@ public enum SamplerMethod: String, Codable, Sendable, CaseIterable {
     /// policy's steering head; log π is the start's Gaussian density, and RL trains the
     /// head alone with the flow frozen. Samples exactly as ``ode``.
     case noiseSteering = "noise-steering"
+    /// Residual: deterministic Euler steps, then the policy's residual head adds a smooth
+    /// correction `B·c` to the chunk; log π is the Gaussian density of `c`, and RL trains the
+    /// head alone with the flow frozen. Samples exactly as ``ode``.
+    case residual
 }
 
 /// Which Flow-SDE steps are stochastic.

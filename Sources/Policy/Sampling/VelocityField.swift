@@ -18,12 +18,28 @@ public protocol VelocityField {
     /// Returns false, writing nothing, when the start is the standard normal.
     func startDistribution(conditions: UnsafePointer<Int32>, rows: Int,
                            mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> Bool
+
+    /// The smooth correction a residual head adds to each row's chunk: the basis it is
+    /// synthesized with (nil, writing nothing, without a head) and `N(mean, exp(logStd)²)` of
+    /// its coefficients (`rows × basis.coefficientCount` each), given the flow's chunks `chunks`.
+    func residualDistribution(conditions: UnsafePointer<Int32>, chunks: UnsafePointer<Float>, rows: Int,
+                              mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> ChunkNoiseBasis?
+
+    /// The residual head's coefficients per chunk (0 without a head).
+    var residualCoefficientCount: Int { get }
 }
 
 extension VelocityField {
     /// The standard normal start: nothing to write.
     public func startDistribution(conditions: UnsafePointer<Int32>, rows: Int,
                                   mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> Bool { false }
+
+    /// No residual head.
+    public func residualDistribution(conditions: UnsafePointer<Int32>, chunks: UnsafePointer<Float>, rows: Int,
+                                     mean: UnsafeMutablePointer<Float>, logStd: UnsafeMutablePointer<Float>) -> ChunkNoiseBasis? { nil }
+
+    /// No residual head.
+    public var residualCoefficientCount: Int { 0 }
 }
 
 /// A velocity field that can backpropagate into its parameters.
@@ -35,12 +51,21 @@ public protocol DifferentiableVelocityField: VelocityField {
     /// Backpropagates the gradients of the last ``VelocityField/startDistribution(conditions:rows:mean:logStd:)``'s
     /// means (`rows × dimension`) and log-stds (same shape) into the parameter gradients (accumulating).
     func backwardStart(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>)
+
+    /// Backpropagates the gradients of the last ``VelocityField/residualDistribution(conditions:chunks:rows:mean:logStd:)``'s
+    /// means and log-stds into the parameter gradients (accumulating).
+    func backwardResidual(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>)
 }
 
 extension DifferentiableVelocityField {
     /// A field with the standard normal start has nothing to backpropagate.
     public func backwardStart(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>) {
         preconditionFailure("this field's start is the standard normal; it has no parameters")
+    }
+
+    /// A field without a residual head has nothing to backpropagate.
+    public func backwardResidual(dMean: UnsafePointer<Float>, dLogStd: UnsafePointer<Float>) {
+        preconditionFailure("this field has no residual head")
     }
 }
 

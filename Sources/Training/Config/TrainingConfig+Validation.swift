@@ -86,27 +86,30 @@ extension SFTSettings {
 }
 
 extension RLSettings {
-    /// Noise steering trains the steering head alone, on one ratio per chunk; the other
-    /// methods need a policy whose start is the standard normal (their likelihoods assume it).
-    private func validateNoiseSteering(policy: PolicySettings) throws(ConfigError) {
-        let width = policy.architecture.noiseSteeringWidth
-        guard method == .noiseSteering else {
-            guard width == 0 else {
-                throw bad("policy.architecture.noiseSteeringWidth", width, "0 unless rl.method is noise-steering (\(method.rawValue) assumes an N(0, I) start)")
-            }
-            return
+    /// Noise steering and the residual train their head alone, on one ratio per chunk; each
+    /// needs its head, and the other methods need a policy with neither (their likelihoods
+    /// assume an N(0, I) start and the flow's own chunk).
+    private func validateHeads(policy: PolicySettings) throws(ConfigError) {
+        let steering = policy.architecture.noiseSteeringWidth, residual = policy.architecture.residualWidth
+        guard steering == 0 || method == .noiseSteering else {
+            throw bad("policy.architecture.noiseSteeringWidth", steering, "0 unless rl.method is noise-steering (\(method.rawValue) assumes an N(0, I) start)")
         }
-        guard width > 0 else { throw bad("policy.architecture.noiseSteeringWidth", width, "positive with rl.method noise-steering (the head RL trains)") }
-        guard granularity == .chunk else { throw bad("rl.granularity", granularity.rawValue, "chunk with rl.method noise-steering (the start moves the whole chunk)") }
+        guard residual == 0 || method == .residual else {
+            throw bad("policy.architecture.residualWidth", residual, "0 unless rl.method is residual (\(method.rawValue) scores the flow's own chunk)")
+        }
+        guard method == .noiseSteering || method == .residual else { return }
+        let (field, width) = method == .noiseSteering ? ("noiseSteeringWidth", steering) : ("residualWidth", residual)
+        guard width > 0 else { throw bad("policy.architecture.\(field)", width, "positive with rl.method \(method.rawValue) (the head RL trains)") }
+        guard granularity == .chunk else { throw bad("rl.granularity", granularity.rawValue, "chunk with rl.method \(method.rawValue) (the head moves the whole chunk)") }
         guard demoLossCoefficient == 0, referenceCoefficient == 0 else {
             throw bad("rl.demoLossCoefficient", "\(demoLossCoefficient) / rl.referenceCoefficient \(referenceCoefficient)",
-                      "0 with rl.method noise-steering (the flow is frozen: there is nothing to anchor)")
+                      "0 with rl.method \(method.rawValue) (the flow is frozen: there is nothing to anchor)")
         }
     }
 
     func validate(policy: PolicySettings, environments: Int) throws(ConfigError) {
-        guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise, flow-sde or noise-steering (an ODE chain has no likelihood)") }
-        try validateNoiseSteering(policy: policy)
+        guard method != .ode else { throw bad("rl.method", method.rawValue, "flow-noise, flow-sde, noise-steering or residual (an ODE chain has no likelihood)") }
+        try validateHeads(policy: policy)
         guard noiseLevel > 0, noiseLevel <= 5 else { throw bad("rl.noiseLevel", noiseLevel, "in (0, 5]") }
         switch noiseFrequencies {
         case .all(let count):

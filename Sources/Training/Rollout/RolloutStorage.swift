@@ -12,7 +12,8 @@ public final class RolloutStorage {
     public let envs: Int
     /// P: prefix feature width.
     public let prefixWidth: Int
-    /// K + 1 chain states per decision.
+    /// Chunk-sized links per decision (``Policy/FlowChain/link(_:)``): the K + 1 chain states,
+    /// plus the residual's coefficients when the policy has a residual head.
     public let chainLength: Int
     /// H·D floats per chunk.
     public let chunkSize: Int
@@ -48,11 +49,12 @@ public final class RolloutStorage {
     /// `T·N × F` the critic's time features of the observations decided on.
     public var timeTNxF: [Float]
 
-    /// Allocates storage for `steps × envs` decisions.
-    public init(steps: Int, envs: Int, prefixWidth: Int, denoisingSteps: Int, chunkSize: Int, groupCount: Int, timeWidth: Int = 0) {
+    /// Allocates storage for `steps × envs` decisions (`residual`: one more link for the correction).
+    public init(steps: Int, envs: Int, prefixWidth: Int, denoisingSteps: Int, chunkSize: Int, groupCount: Int, timeWidth: Int = 0,
+                residual: Bool = false) {
         precondition(steps >= 1 && envs >= 1 && prefixWidth >= 1 && denoisingSteps >= 1 && chunkSize >= 1 && groupCount >= 1 && timeWidth >= 0)
         self.steps = steps; self.envs = envs; self.prefixWidth = prefixWidth
-        chainLength = denoisingSteps + 1; self.chunkSize = chunkSize; self.groupCount = groupCount
+        chainLength = denoisingSteps + (residual ? 2 : 1); self.chunkSize = chunkSize; self.groupCount = groupCount
         let n = steps * envs
         prefixTNxP = .init(repeating: 0, count: n * prefixWidth)
         chainsTNxKxD = .init(repeating: 0, count: n * chainLength * chunkSize)

@@ -132,7 +132,7 @@ public final class TrainSimRun {
 
     /// `sft.fromCheckpoint`: the checkpoint becomes this run's `sft` with this config's
     /// sampler and executed horizon, after checking that the network is the one configured
-    /// (up to the critic's time inputs and the noise-steering head, which a checkpoint without them gains).
+    /// (up to the critic's time inputs and a noise-steering or residual head, which a checkpoint without them gains).
     func adopt(_ source: String) throws {
         guard !checkpoints.exists("sft") else { return }
         let (loaded, normStats) = try PolicyCheckpoint.load(from: source)
@@ -143,11 +143,18 @@ public final class TrainSimRun {
         var haveArchitecture = have.architecture
         let growsTimeInputs = haveArchitecture.valueTimeInputs == 0 && wanted.architecture.valueTimeInputs > 0
         if growsTimeInputs { haveArchitecture.valueTimeInputs = wanted.architecture.valueTimeInputs }
-        // A flow without a steering head grows one (registered last; it starts at N(0, I)).
-        let growsSteering = haveArchitecture.noiseSteeringWidth == 0 && wanted.architecture.noiseSteeringWidth > 0
-        if growsSteering {
-            haveArchitecture.noiseSteeringWidth = wanted.architecture.noiseSteeringWidth
-            haveArchitecture.noiseSteeringBound = wanted.architecture.noiseSteeringBound
+        // A flow without a steering or residual head grows the configured one (registered last;
+        // it starts as "no change").
+        let wantedHeads = wanted.architecture
+        let growsHead = haveArchitecture.noiseSteeringWidth == 0 && haveArchitecture.residualWidth == 0
+            && (wantedHeads.noiseSteeringWidth > 0 || wantedHeads.residualWidth > 0)
+        if growsHead {
+            haveArchitecture.noiseSteeringWidth = wantedHeads.noiseSteeringWidth
+            haveArchitecture.noiseSteeringBound = wantedHeads.noiseSteeringBound
+            haveArchitecture.residualWidth = wantedHeads.residualWidth
+            haveArchitecture.residualBound = wantedHeads.residualBound
+            haveArchitecture.residualStd = wantedHeads.residualStd
+            haveArchitecture.residualFrequencies = wantedHeads.residualFrequencies
         }
         if haveArchitecture != wanted.architecture { mismatches.append("architecture") }
         if have.io.cameras != wanted.io.cameras { mismatches.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
@@ -167,9 +174,13 @@ public final class TrainSimRun {
             policy.initializeValueTimeInputs(seed: RunSeeds.seed(config.seed, .initialization, index: 1))
             report("sft: the critic grows \(wanted.architecture.valueTimeInputs) time inputs (architecture.valueTimeInputs)")
         }
-        if growsSteering {
-            policy.initializeNoiseSteering(seed: RunSeeds.seed(config.seed, .initialization, index: 2))
-            report("sft: the flow grows a noise-steering head of width \(wanted.architecture.noiseSteeringWidth) (architecture.noiseSteeringWidth), starting at N(0, I)")
+        if growsHead {
+            policy.initializeHeads(seed: RunSeeds.seed(config.seed, .initialization, index: 2))
+            if wantedHeads.noiseSteeringWidth > 0 {
+                report("sft: the flow grows a noise-steering head of width \(wantedHeads.noiseSteeringWidth) (architecture.noiseSteeringWidth), starting at N(0, I)")
+            } else {
+                report("sft: the flow grows a residual head of width \(wantedHeads.residualWidth) (architecture.residualWidth), starting at a zero correction with σ = \(wantedHeads.residualStd)")
+            }
         }
         let previous = have.provenance.evalSuccess.map { ProgressLine.fixed($0, 3) } ?? "unknown"
         report("sft: starting from \(source) (\(have.provenance.steps ?? 0) steps, its eval success \(previous))")

@@ -6,18 +6,18 @@ public enum ParameterGroups {
     /// get no flow-matching gradient).
     public static func sft(_ policy: FlowPolicy, learningRate: Float, weightDecay: Float) -> [AdamW.Group] {
         [AdamW.Group(name: "sft", layout: policy.parameters.layout, learningRate: learningRate, weightDecay: weightDecay) {
-            !isNoiseHead($0) && !isCritic($0) && !FlowPolicy.isNoiseSteeringParameter($0)
+            !isNoiseHead($0) && !isCritic($0) && !isRLHead($0)
         }]
     }
 
-    /// RL: `actor` (velocity network and noise head; with noise steering the steering head
+    /// RL: `actor` (velocity network and noise head; with a steering or residual head that head
     /// alone, the flow frozen) and `critic` (value head); the encoder is left out.
     public static func rl(_ policy: FlowPolicy, actorLearningRate: Float, criticLearningRate: Float, weightDecay: Float) -> [AdamW.Group] {
         let layout = policy.parameters.layout
-        let steers = policy.steersNoise
+        let headOnly = policy.steersNoise || policy.correctsChunks
         return [
             AdamW.Group(name: "actor", layout: layout, learningRate: actorLearningRate, weightDecay: weightDecay) {
-                steers ? FlowPolicy.isNoiseSteeringParameter($0) : !policy.isEncoderParameter($0) && !isCritic($0)
+                headOnly ? isRLHead($0) : !policy.isEncoderParameter($0) && !isCritic($0)
             },
             AdamW.Group(name: "critic", layout: layout, learningRate: criticLearningRate, weightDecay: weightDecay, where: isCritic),
         ]
@@ -25,6 +25,8 @@ public enum ParameterGroups {
 
     /// Tensors of the Flow-Noise head.
     public static func isNoiseHead(_ name: String) -> Bool { name.hasPrefix("noise_head.") }
+    /// Tensors of the heads RL trains on a frozen flow (noise steering, residual).
+    public static func isRLHead(_ name: String) -> Bool { FlowPolicy.isNoiseSteeringParameter(name) || FlowPolicy.isResidualParameter(name) }
     /// Tensors of the critic.
     public static func isCritic(_ name: String) -> Bool { name.hasPrefix("value_head.") }
 }

@@ -84,7 +84,7 @@ public final class RLTrainer {
         let f = policy.valueTimeInputs
         storage = RolloutStorage(steps: settings.rolloutLength, envs: n, prefixWidth: policy.prefixWidth,
                                  denoisingSteps: config.sampler.steps, chunkSize: policy.dimension, groupCount: options.groupCount,
-                                 timeWidth: f)
+                                 timeWidth: f, residual: policy.correctsChunks)
         if f > 0 {
             clock = EpisodeClock(environments: n, limit: environment.episodeStepLimit, features: f)
             currentTime = .init(repeating: 0, count: n * f)
@@ -157,7 +157,7 @@ public final class RLTrainer {
             storage.chainsTNxKxD.withUnsafeMutableBufferPointer { out in
                 for e in 0..<n {
                     for k in 0..<links {
-                        (out.baseAddress! + ((base + e) * links + k) * d).update(from: rolloutChain.state(k) + e * d, count: d)
+                        (out.baseAddress! + ((base + e) * links + k) * d).update(from: rolloutChain.link(k) + e * d, count: d)
                     }
                 }
             }
@@ -279,7 +279,7 @@ public final class RLTrainer {
                 gatherCriticRows(batch)
                 for (j, row) in batch.enumerated() {
                     storage.chainsTNxKxD.withUnsafeBufferPointer { s in
-                        for k in 0..<links { (chain.state(k) + j * d).update(from: s.baseAddress! + (row * links + k) * d, count: d) }
+                        for k in 0..<links { (chain.link(k) + j * d).update(from: s.baseAddress! + (row * links + k) * d, count: d) }
                     }
                     chain.stochasticStep[j] = storage.stochasticStepTN[row]
                     for q in 0..<g {
@@ -303,7 +303,7 @@ public final class RLTrainer {
                     let now = FlowLikelihood.evaluate(policy, chain: chain, options: options)
                     let actor = PPOLoss.actor(logProb: now.logProb, oldLogProb: oldLogProb, advantages: groupAdvantages,
                                               clipCoef: Float(settings.clipCoef))
-                    let noise = (settings.method == .flowNoise || settings.method == .noiseSteering) && settings.entropyBonus > 0
+                    let noise = [.flowNoise, .noiseSteering, .residual].contains(settings.method) && settings.entropyBonus > 0
                     let dEntropy = noise ? [Float](repeating: -Float(settings.entropyBonus) / Float(size), count: size) : nil
                     let withGradient = FlowLikelihood.evaluateWithGradient(policy, chain: chain, options: options,
                                                                            dLogProb: actor.dLogProb, dEntropy: dEntropy)

@@ -42,9 +42,13 @@ extension Bench {
             let home = SimEnvironment.homePose.map(Float.init)
             let stats = NormStats(mean: home, std: [Float](repeating: 0.2, count: home.count),
                                   q01: home.map { $0 - 0.4 }, q99: home.map { $0 + 0.4 })
+            // A state-based policy reads the object features after the joints (metres, about 0).
+            let objects = policy.config.io.objectStateDim
+            let state = NormStats(mean: stats.mean + [Float](repeating: 0, count: objects), std: stats.std + [Float](repeating: 0.2, count: objects),
+                                  q01: stats.q01 + [Float](repeating: -0.4, count: objects), q99: stats.q99 + [Float](repeating: 0.4, count: objects))
             let environment = try SimTrainingBackend(policy: settings.policy)
                 .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
-            let trainer = RLTrainer(policy: policy, normStats: NormStatsFile(normStats: ["state": stats, "actions": stats]),
+            let trainer = RLTrainer(policy: policy, normStats: NormStatsFile(normStats: ["state": state, "actions": stats]),
                                     environment: environment, settings: settings.rl, seed: 0)
             let e = settings.environment, r = settings.rl
             print("bench train: \(config), task \(e.task), \(e.envs) envs on \(e.threads) threads, \(r.method.rawValue), K = \(settings.policy.denoisingSteps), H = \(settings.policy.horizon), H_exec = \(settings.policy.executedHorizon), T = \(r.rolloutLength), \(r.epochs) epochs × minibatch \(r.minibatchSize); \(policy.parameters.count) parameters; OpenBLAS \(core)")
