@@ -195,6 +195,29 @@ struct TrainerTests {
         }
     }
 
+    /// Hybrid Flow-SDE on a steered policy fine-tunes the flow from the steered start: its one
+    /// scored step never reads the start's density, so the ratios start at 1, the flow trains
+    /// and the steering head stays bit-identical.
+    @Test func flowSDEFineTunesTheFlowUnderAFrozenSteeringHead() throws {
+        var config = Fixtures.config(method: .flowSDE)
+        config.policy.architecture.noiseSteeringWidth = 16
+        config.rl.criticWarmupIterations = 0
+        try config.validate()
+        let trainer = try Self.rlTrainer(config)
+        let store = trainer.policy.parameters
+        var rng = RandomSource(seed: 4)
+        for e in store.layout.entries where FlowPolicy.isNoiseSteeringParameter(e.name) {
+            for i in e.range { store.values[i] = Float(rng.uniformOpen() - 0.5) }   // a head that steers
+        }
+        let start = Array(UnsafeBufferPointer(start: store.values, count: store.count))
+        let m = try trainer.iterate(1)
+        #expect(trainer.rolloutChain.steeredStart && m.approxKL < 0.05)
+        for e in store.layout.entries where !trainer.policy.isEncoderParameter(e.name) {
+            let moved = e.range.contains { store.values[$0] != start[$0] }
+            #expect(moved != FlowPolicy.isNoiseSteeringParameter(e.name), "\(e.name) \(moved ? "moved" : "stayed")")
+        }
+    }
+
     /// The permutation control shuffles the very advantages a normal run computes.
     @Test func permutedAdvantagesAreAShuffleOfTheRealOnes() throws {
         var config = Fixtures.config(method: .flowSDE)

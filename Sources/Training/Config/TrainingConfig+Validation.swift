@@ -87,12 +87,16 @@ extension SFTSettings {
 
 extension RLSettings {
     /// Noise steering and the residual train their head alone, on one ratio per chunk; each
-    /// needs its head, and the other methods need a policy with neither (their likelihoods
-    /// assume an N(0, I) start and the flow's own chunk).
+    /// needs its head. The other methods need a policy without a residual (they score the
+    /// flow's own chunk), and without a steering head unless they never score the start:
+    /// hybrid Flow-SDE (one stochastic step) fine-tunes the flow from a steered start, the
+    /// head frozen.
     private func validateHeads(policy: PolicySettings) throws(ConfigError) {
         let steering = policy.architecture.noiseSteeringWidth, residual = policy.architecture.residualWidth
-        guard steering == 0 || method == .noiseSteering else {
-            throw bad("policy.architecture.noiseSteeringWidth", steering, "0 unless rl.method is noise-steering (\(method.rawValue) assumes an N(0, I) start)")
+        let scoresNoStart = method == .flowSDE && sdeSteps == .single
+        guard steering == 0 || method == .noiseSteering || scoresNoStart else {
+            throw bad("policy.architecture.noiseSteeringWidth", steering,
+                      "0 unless rl.method is noise-steering, or flow-sde with one stochastic step (\(method.rawValue) scores an N(0, I) start)")
         }
         guard residual == 0 || method == .residual else {
             throw bad("policy.architecture.residualWidth", residual, "0 unless rl.method is residual (\(method.rawValue) scores the flow's own chunk)")

@@ -173,7 +173,10 @@ public enum NoiseFrequencies: Codable, Sendable, Equatable, CustomStringConverti
 public struct RLSettings: Codable, Sendable, Equatable {
     /// PPO or GRPO.
     public var algorithm = RLAlgorithm.ppo
-    /// Exploration noise: `flow-noise` (learned std, whole chain scored) or `flow-sde` (hybrid, one step).
+    /// Exploration noise: `flow-noise` (learned std, whole chain scored), `flow-sde` (hybrid, one
+    /// step), or a head on the frozen flow: `noise-steering` (a policy over the start, with
+    /// `policy.architecture.noiseSteeringWidth`) or `residual` (a policy over a smooth correction
+    /// of the chunk, with `policy.architecture.residualWidth`).
     public var method = SamplerMethod.flowNoise
     /// Flow-SDE noise level a.
     public var noiseLevel = 0.5

@@ -10,14 +10,16 @@ public enum ParameterGroups {
         }]
     }
 
-    /// RL: `actor` (velocity network and noise head; with a steering or residual head that head
-    /// alone, the flow frozen) and `critic` (value head); the encoder is left out.
-    public static func rl(_ policy: FlowPolicy, actorLearningRate: Float, criticLearningRate: Float, weightDecay: Float) -> [AdamW.Group] {
+    /// RL with `method`: `actor` (velocity network and noise head; for noise steering or the
+    /// residual their head alone, the flow frozen; a steering head stays frozen under the other
+    /// methods) and `critic` (value head); the encoder is left out.
+    public static func rl(_ policy: FlowPolicy, method: SamplerMethod, actorLearningRate: Float, criticLearningRate: Float,
+                          weightDecay: Float) -> [AdamW.Group] {
         let layout = policy.parameters.layout
-        let headOnly = policy.steersNoise || policy.correctsChunks
+        let headOnly = method == .noiseSteering || method == .residual
         return [
             AdamW.Group(name: "actor", layout: layout, learningRate: actorLearningRate, weightDecay: weightDecay) {
-                headOnly ? isRLHead($0) : !policy.isEncoderParameter($0) && !isCritic($0)
+                headOnly ? isRLHead($0) : !policy.isEncoderParameter($0) && !isCritic($0) && !isRLHead($0)
             },
             AdamW.Group(name: "critic", layout: layout, learningRate: criticLearningRate, weightDecay: weightDecay, where: isCritic),
         ]

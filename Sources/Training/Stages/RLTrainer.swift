@@ -92,7 +92,7 @@ public final class RLTrainer {
         }
         chunks = [[Float]](repeating: [Float](repeating: 0, count: policy.dimension), count: n)
         prefixGather = [Float](repeating: 0, count: settings.minibatchSize * policy.prefixWidth)
-        optimizer = AdamW(groups: ParameterGroups.rl(policy, actorLearningRate: Float(settings.actorLearningRate),
+        optimizer = AdamW(groups: ParameterGroups.rl(policy, method: settings.method, actorLearningRate: Float(settings.actorLearningRate),
                                                      criticLearningRate: Float(settings.criticLearningRate),
                                                      weightDecay: Float(settings.weightDecay)))
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
