@@ -99,38 +99,41 @@ struct RLHeadTests {
         for i in full.x0.indices { #expect(abs(half.x0[i] - (cold.x0[i] + full.x0[i]) / 2) < 1e-5) }
     }
 
-    /// log π of a noise-steering chain is the start's density: it depends on the steering
+    /// log π of a head's chain is the density of what the head drew (noise steering: the start;
+    /// the residual: the correction's coefficients given the flow's chunk). It depends on that
     /// head alone (every other tensor gets exactly zero gradient), and its gradient and the
     /// entropy's match central differences.
-    @Test func logLikelihoodGradientReachesTheHeadAlone() throws {
-        let policy = try FlowPolicy(config: Self.steeredConfig())
+    @Test(arguments: [SamplerMethod.noiseSteering, .residual])
+    func logLikelihoodGradientReachesTheHeadAlone(method: SamplerMethod) throws {
+        let steering = method == .noiseSteering
+        let policy = try FlowPolicy(config: steering ? Self.steeredConfig() : Self.residualConfig())
         policy.initialize(seed: 11)
         var rng = RandomSource(seed: 12)
         Self.randomizeHead(policy, rng: &rng)
         let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
         policy.encode(batch)
         let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
-        FlowSampler(method: .noiseSteering).sample(policy, into: chain, using: &rng)
+        FlowSampler(method: method).sample(policy, into: chain, using: &rng)
         var options = LikelihoodOptions(config: policy.config)
         options.granularity = .chunk
         let weights: [Float] = [0.7, -1.2, 0.4], entropyWeights: [Float] = [0.5, -1, 2]
         policy.parameters.zeroGradients()
         policy.encode(batch)
         let first = FlowLikelihood.evaluateWithGradient(policy, chain: chain, options: options, dLogProb: weights, dEntropy: entropyWeights)
-        // At the sampling parameters the density is that of the drawn ε: log π = Σ −log σ − ½ log 2π − ½ ε².
-        #expect(first.logProb.allSatisfy { $0.isFinite && $0 < 0 })
+        #expect(first.logProb.allSatisfy { $0.isFinite })
         func loss() -> Double {
             policy.encode(batch)
             let r = FlowLikelihood.evaluate(policy, chain: chain, options: options)
             return zip(weights, r.logProb).reduce(0) { $0 + Double($1.0) * Double($1.1) }
                 + zip(entropyWeights, r.entropy).reduce(0) { $0 + Double($1.0) * Double($1.1) }
         }
+        let head = steering ? FlowPolicy.isNoiseSteeringParameter : FlowPolicy.isResidualParameter
         for e in policy.parameters.layout.entries {
             let moved = e.range.contains { policy.parameters.gradients[$0] != 0 }
-            #expect(moved == FlowPolicy.isNoiseSteeringParameter(e.name), "\(e.name): gradient \(moved ? "present" : "absent")")
+            #expect(moved == head(e.name), "\(e.name): gradient \(moved ? "present" : "absent")")
         }
-        NetworkGradientTests.check(policy, NetworkGradientTests.sampleIndices(policy, rng: &rng, include: FlowPolicy.isNoiseSteeringParameter),
-                                   eps: 1e-2, loss: loss, "noise-steering log π")
+        NetworkGradientTests.check(policy, NetworkGradientTests.sampleIndices(policy, rng: &rng, include: head),
+                                   eps: 1e-2, loss: loss, "\(method.rawValue) log π")
     }
 
     /// A fresh residual head adds `B·c` with `c ~ N(0, σ₀²)`: the chunk is the flow's own plus a
@@ -166,37 +169,6 @@ struct RLHeadTests {
             correction.removeAll()
             for j in 0..<(2 * io.actionDim) { #expect(abs(b.residualMean[s * 2 * io.actionDim + j]) == 0 && abs(b.residualLogStd[s * 2 * io.actionDim + j] - Float(_log(0.1))) < 1e-6) }
         }
-    }
-
-    /// log π of a residual chain is the density of the correction's coefficients given the
-    /// flow's chunk: only the residual head gets a gradient, and it matches central differences.
-    @Test func residualLogLikelihoodGradientReachesTheHeadAlone() throws {
-        let policy = try FlowPolicy(config: Self.residualConfig())
-        policy.initialize(seed: 16)
-        var rng = RandomSource(seed: 17)
-        Self.randomizeHead(policy, rng: &rng)
-        let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
-        policy.encode(batch)
-        let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
-        FlowSampler(method: .residual).sample(policy, into: chain, using: &rng)
-        var options = LikelihoodOptions(config: policy.config)
-        options.granularity = .chunk
-        let weights: [Float] = [-0.6, 1.1, 0.3], entropyWeights: [Float] = [1, 0.5, -2]
-        policy.parameters.zeroGradients()
-        policy.encode(batch)
-        _ = FlowLikelihood.evaluateWithGradient(policy, chain: chain, options: options, dLogProb: weights, dEntropy: entropyWeights)
-        func loss() -> Double {
-            policy.encode(batch)
-            let r = FlowLikelihood.evaluate(policy, chain: chain, options: options)
-            return zip(weights, r.logProb).reduce(0) { $0 + Double($1.0) * Double($1.1) }
-                + zip(entropyWeights, r.entropy).reduce(0) { $0 + Double($1.0) * Double($1.1) }
-        }
-        for e in policy.parameters.layout.entries {
-            let moved = e.range.contains { policy.parameters.gradients[$0] != 0 }
-            #expect(moved == FlowPolicy.isResidualParameter(e.name), "\(e.name): gradient \(moved ? "present" : "absent")")
-        }
-        NetworkGradientTests.check(policy, NetworkGradientTests.sampleIndices(policy, rng: &rng, include: FlowPolicy.isResidualParameter),
-                                   eps: 1e-2, loss: loss, "residual log π")
     }
 
     /// Gradient ascent on log π of fixed corrections pulls the residual head's distribution onto
