@@ -19,6 +19,15 @@ struct RLHeadTests {
         return config
     }
 
+    /// Encodes `batch` and samples one chain (K = 3) per observation with `method`.
+    static func sample(_ policy: FlowPolicy, _ batch: ObservationBatch, method: SamplerMethod = .ode,
+                       using rng: inout RandomSource) -> FlowChain {
+        let chain = FlowChain(batch: batch.count, dimension: policy.dimension, steps: 3)
+        policy.encode(batch)
+        FlowSampler(method: method).sample(policy, into: chain, using: &rng)
+        return chain
+    }
+
     /// Random head weights and log-stds, so μ and σ vary with the observation and entry.
     static func randomizeHead(_ policy: FlowPolicy, rng: inout RandomSource) {
         for e in policy.parameters.layout.entries where FlowPolicy.isNoiseSteeringParameter(e.name) || FlowPolicy.isResidualParameter(e.name) {
@@ -43,10 +52,7 @@ struct RLHeadTests {
         let batch = Support.randomBatch(plain.config, count: 3, rng: &rng)
         func sample(_ policy: FlowPolicy) -> FlowChain {
             var rng = RandomSource(seed: 7)
-            let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
-            policy.encode(batch)
-            FlowSampler(method: .ode).sample(policy, into: chain, using: &rng)
-            return chain
+            return Self.sample(policy, batch, using: &rng)
         }
         let a = sample(plain), b = sample(steered)
         #expect(!a.steeredStart && b.steeredStart)
@@ -65,9 +71,7 @@ struct RLHeadTests {
         for (k, i) in bias.range.enumerated() { policy.parameters.values[i] = k.isMultiple(of: 2) ? 40 : -40 }
         for i in logStd.range { policy.parameters.values[i] = -9 }  // clamped to −5
         var rng = RandomSource(seed: 9)
-        policy.encode(Support.randomBatch(config, count: 4, rng: &rng))
-        let chain = FlowChain(batch: 4, dimension: policy.dimension, steps: 2)
-        FlowSampler(method: .noiseSteering).sample(policy, into: chain, using: &rng)
+        let chain = Self.sample(policy, Support.randomBatch(config, count: 4, rng: &rng), method: .noiseSteering, using: &rng)
         for i in 0..<(4 * policy.dimension) {
             let target: Float = (i % policy.dimension).isMultiple(of: 2) ? 1.5 : -1.5
             #expect(abs(chain.startMean[i] - target) < 1e-5 && chain.startLogStd[i] == -5)
@@ -111,9 +115,7 @@ struct RLHeadTests {
         var rng = RandomSource(seed: 12)
         Self.randomizeHead(policy, rng: &rng)
         let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
-        policy.encode(batch)
-        let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
-        FlowSampler(method: method).sample(policy, into: chain, using: &rng)
+        let chain = Self.sample(policy, batch, method: method, using: &rng)
         var options = LikelihoodOptions(config: policy.config)
         options.granularity = .chunk
         let weights: [Float] = [0.7, -1.2, 0.4], entropyWeights: [Float] = [0.5, -1, 2]
@@ -147,10 +149,7 @@ struct RLHeadTests {
         let batch = Support.randomBatch(plain.config, count: 3, rng: &rng)
         func sample(_ policy: FlowPolicy) -> FlowChain {
             var rng = RandomSource(seed: 7)
-            let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
-            policy.encode(batch)
-            FlowSampler(method: .ode).sample(policy, into: chain, using: &rng)
-            return chain
+            return Self.sample(policy, batch, using: &rng)
         }
         let a = sample(plain), b = sample(corrected)
         let io = plain.config.io, d = plain.dimension
@@ -179,9 +178,7 @@ struct RLHeadTests {
         policy.initialize(seed: 18)
         var rng = RandomSource(seed: 19)
         let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
-        policy.encode(batch)
-        let chain = FlowChain(batch: 3, dimension: policy.dimension, steps: 3)
-        FlowSampler(method: .residual).sample(policy, into: chain, using: &rng)
+        let chain = Self.sample(policy, batch, method: .residual, using: &rng)
         let m = policy.residualCoefficientCount, d = policy.dimension
         // Targets 0.2 away from the sampled coefficients' fresh mean of 0.
         for b in 0..<3 { for j in 0..<m { chain.residualCoefficients[b * d + j] = j.isMultiple(of: 2) ? 0.2 : -0.2 } }

@@ -27,11 +27,8 @@ public enum FlowLikelihood {
 
     /// log π of every decision in `chain`.
     public static func evaluate(_ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions) -> LogLikelihoods {
-        switch chain.method {
-        case .noiseSteering: return steeredStart(field, chain: chain, options: options, gradient: nil, backward: nil)
-        case .residual: return residualCorrection(field, chain: chain, options: options, gradient: nil, backward: nil)
-        default: return run(field, chain: chain, options: options, gradient: nil, backward: nil)
-        }
+        if chain.method.trainsHead { return headLikelihood(field, chain: chain, options: options, gradient: nil, backward: nil) }
+        return run(field, chain: chain, options: options, gradient: nil, backward: nil)
     }
 
     /// log π of every decision, and accumulates into the field's parameter gradients
@@ -41,12 +38,11 @@ public enum FlowLikelihood {
         dLogProb: [Float], dEntropy: [Float]? = nil
     ) -> LogLikelihoods {
         precondition(dLogProb.count == chain.batch * options.groupCount, "dLogProb must be batch × groupCount")
-        switch chain.method {
-        case .noiseSteering:
-            return steeredStart(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) { field.backwardStart(dMean: $0, dLogStd: $1) }
-        case .residual:
-            return residualCorrection(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) { field.backwardResidual(dMean: $0, dLogStd: $1) }
-        default: break
+        if chain.method.trainsHead {
+            let start = chain.method == .noiseSteering
+            return headLikelihood(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
+                if start { field.backwardStart(dMean: $0, dLogStd: $1) } else { field.backwardResidual(dMean: $0, dLogStd: $1) }
+            }
         }
         return run(field, chain: chain, options: options, gradient: (dLogProb, dEntropy)) {
             field.backward(dVelocity: $0, dLogVariance: $1)
@@ -178,33 +174,28 @@ public enum FlowLikelihood {
         return LogLikelihoods(batch: batch, groupCount: groups, logProb: logProb, entropy: entropy)
     }
 
-    /// Noise steering: log π is the density of the start `x⁽⁰⁾` under the field's steered
-    /// `N(μ(o), σ²)`, summed over the whole chunk (every entry of the start moves the
-    /// executed actions), one ratio per chunk; the denoising steps are deterministic.
-    static func steeredStart(
+    /// A head on the frozen flow (``SamplerMethod/trainsHead``): log π is the density of what the
+    /// head drew, one ratio per chunk; the flow's steps are deterministic. Noise steering scores
+    /// the start `x⁽⁰⁾` under `N(μ(o), σ²)` over the whole chunk (every entry of the start moves
+    /// the executed actions); the residual scores the correction's coefficients under
+    /// `N(μ(o, x⁽ᴷ⁾), σ²)`.
+    static func headLikelihood(
         _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
         gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
         backward: ((UnsafePointer<Float>, UnsafePointer<Float>) -> Void)?
     ) -> LogLikelihoods {
-        let d = chain.dimension
-        return headDensity(batch: chain.batch, count: d, stride: d, values: chain.state(0), options: options, gradient: gradient, backward: backward) {
-            precondition(field.startDistribution(conditions: chain.conditions, rows: chain.batch, mean: $0, logStd: $1),
-                         "noise steering needs a policy with a steering head (architecture.noiseSteeringWidth)")
+        let d = chain.dimension, batch = chain.batch
+        if chain.method == .noiseSteering {
+            return headDensity(batch: batch, count: d, stride: d, values: chain.state(0), options: options, gradient: gradient, backward: backward) {
+                precondition(field.startDistribution(conditions: chain.conditions, rows: batch, mean: $0, logStd: $1),
+                             "noise steering needs a policy with a steering head (architecture.noiseSteeringWidth)")
+            }
         }
-    }
-
-    /// Residual: log π is the density of the correction's coefficients under the residual
-    /// head's `N(μ(o, x⁽ᴷ⁾), σ²)`, one ratio per chunk; the flow's chain is deterministic.
-    static func residualCorrection(
-        _ field: some VelocityField, chain: FlowChain, options: LikelihoodOptions,
-        gradient: (dLogProb: [Float], dEntropy: [Float]?)?,
-        backward: ((UnsafePointer<Float>, UnsafePointer<Float>) -> Void)?
-    ) -> LogLikelihoods {
         let m = field.residualCoefficientCount
         precondition(m > 0, "the residual method needs a policy with a residual head (architecture.residualWidth)")
-        return headDensity(batch: chain.batch, count: m, stride: chain.dimension, values: chain.residualCoefficients,
-                           options: options, gradient: gradient, backward: backward) {
-            _ = field.residualDistribution(conditions: chain.conditions, chunks: chain.state(chain.steps), rows: chain.batch, mean: $0, logStd: $1)
+        return headDensity(batch: batch, count: m, stride: d, values: chain.residualCoefficients, options: options,
+                           gradient: gradient, backward: backward) {
+            _ = field.residualDistribution(conditions: chain.conditions, chunks: chain.state(chain.steps), rows: batch, mean: $0, logStd: $1)
         }
     }
 

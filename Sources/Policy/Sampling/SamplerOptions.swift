@@ -14,6 +14,10 @@ public enum SamplerMethod: String, Codable, Sendable, CaseIterable {
     /// correction `B·c` to the chunk; log π is the Gaussian density of `c`, and RL trains the
     /// head alone with the flow frozen. Samples exactly as ``ode``.
     case residual
+
+    /// Whether RL trains a head on the frozen flow (``noiseSteering``, ``residual``) and log π
+    /// is that head's Gaussian density rather than the chain's.
+    public var trainsHead: Bool { self == .noiseSteering || self == .residual }
 }
 
 /// Which Flow-SDE steps are stochastic.

@@ -101,7 +101,7 @@ extension RLSettings {
         guard residual == 0 || method == .residual else {
             throw bad("policy.architecture.residualWidth", residual, "0 unless rl.method is residual (\(method.rawValue) scores the flow's own chunk)")
         }
-        guard method == .noiseSteering || method == .residual else { return }
+        guard method.trainsHead else { return }
         let (field, width) = method == .noiseSteering ? ("noiseSteeringWidth", steering) : ("residualWidth", residual)
         guard width > 0 else { throw bad("policy.architecture.\(field)", width, "positive with rl.method \(method.rawValue) (the head RL trains)") }
         guard granularity == .chunk else { throw bad("rl.granularity", granularity.rawValue, "chunk with rl.method \(method.rawValue) (the head moves the whole chunk)") }

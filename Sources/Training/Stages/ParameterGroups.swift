@@ -16,10 +16,9 @@ public enum ParameterGroups {
     public static func rl(_ policy: FlowPolicy, method: SamplerMethod, actorLearningRate: Float, criticLearningRate: Float,
                           weightDecay: Float) -> [AdamW.Group] {
         let layout = policy.parameters.layout
-        let headOnly = method == .noiseSteering || method == .residual
         return [
             AdamW.Group(name: "actor", layout: layout, learningRate: actorLearningRate, weightDecay: weightDecay) {
-                headOnly ? isRLHead($0) : !policy.isEncoderParameter($0) && !isCritic($0) && !isRLHead($0)
+                method.trainsHead ? isRLHead($0) : !policy.isEncoderParameter($0) && !isCritic($0) && !isRLHead($0)
             },
             AdamW.Group(name: "critic", layout: layout, learningRate: criticLearningRate, weightDecay: weightDecay, where: isCritic),
         ]

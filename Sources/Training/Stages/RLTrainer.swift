@@ -303,7 +303,7 @@ public final class RLTrainer {
                     let now = FlowLikelihood.evaluate(policy, chain: chain, options: options)
                     let actor = PPOLoss.actor(logProb: now.logProb, oldLogProb: oldLogProb, advantages: groupAdvantages,
                                               clipCoef: Float(settings.clipCoef))
-                    let noise = [.flowNoise, .noiseSteering, .residual].contains(settings.method) && settings.entropyBonus > 0
+                    let noise = (settings.method == .flowNoise || settings.method.trainsHead) && settings.entropyBonus > 0
                     let dEntropy = noise ? [Float](repeating: -Float(settings.entropyBonus) / Float(size), count: size) : nil
                     let withGradient = FlowLikelihood.evaluateWithGradient(policy, chain: chain, options: options,
                                                                            dLogProb: actor.dLogProb, dEntropy: dEntropy)
