@@ -6,9 +6,10 @@ import Testing
 /// smooth correction of its chunk (``SamplerMethod/residual``).
 @Suite("RL heads: noise steering and residual")
 struct RLHeadTests {
-    static func steeredConfig(width: Int = 5) -> PolicyConfig {
+    static func steeredConfig(width: Int = 5, sharedStd: Bool = false) -> PolicyConfig {
         var config = Support.smallConfig()
         config.architecture.noiseSteeringWidth = width
+        config.architecture.noiseSteeringSharedStd = sharedStd
         return config
     }
 
@@ -106,16 +107,22 @@ struct RLHeadTests {
     /// log π of a head's chain is the density of what the head drew (noise steering: the start;
     /// the residual: the correction's coefficients given the flow's chunk). It depends on that
     /// head alone (every other tensor gets exactly zero gradient), and its gradient and the
-    /// entropy's match central differences.
-    @Test(arguments: [SamplerMethod.noiseSteering, .residual])
-    func logLikelihoodGradientReachesTheHeadAlone(method: SamplerMethod) throws {
+    /// entropy's match central differences; with one σ shared by the whole start too.
+    @Test(arguments: [(SamplerMethod.noiseSteering, false), (.noiseSteering, true), (.residual, false)])
+    func logLikelihoodGradientReachesTheHeadAlone(method: SamplerMethod, sharedStd: Bool) throws {
         let steering = method == .noiseSteering
-        let policy = try FlowPolicy(config: steering ? Self.steeredConfig() : Self.residualConfig())
+        let policy = try FlowPolicy(config: steering ? Self.steeredConfig(sharedStd: sharedStd) : Self.residualConfig())
         policy.initialize(seed: 11)
         var rng = RandomSource(seed: 12)
         Self.randomizeHead(policy, rng: &rng)
         let batch = Support.randomBatch(policy.config, count: 3, rng: &rng)
         let chain = Self.sample(policy, batch, method: method, using: &rng)
+        if sharedStd {
+            let std = try #require(policy.parameters.layout.entry(named: "noise_steering.log_std"))
+            #expect(std.range.count == 1)
+            let n = 3 * policy.dimension
+            #expect(Set(UnsafeBufferPointer(start: chain.startLogStd, count: n)) == [policy.parameters.values[std.range.lowerBound]])
+        }
         var options = LikelihoodOptions(config: policy.config)
         options.granularity = .chunk
         let weights: [Float] = [0.7, -1.2, 0.4], entropyWeights: [Float] = [0.5, -1, 2]

@@ -115,15 +115,17 @@ struct StateBasedTrainingTests {
 
     /// A flow without a steering or residual head is adopted by a config with one: it grows the
     /// head (registered last, starting as "no change"), RL trains the head and the critic and
-    /// leaves every flow tensor bit-identical, and the saved checkpoint loads back with the head.
-    @Test(arguments: [SamplerMethod.noiseSteering, .residual])
-    func adoptedCheckpointGrowsAnRLHead(method: SamplerMethod) throws {
+    /// leaves every flow tensor bit-identical, and the saved checkpoint loads back with the head
+    /// (a steering head with one σ for the whole start, too).
+    @Test(arguments: [(SamplerMethod.noiseSteering, false), (.noiseSteering, true), (.residual, false)])
+    func adoptedCheckpointGrowsAnRLHead(method: SamplerMethod, sharedStd: Bool) throws {
         let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
         defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
         _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
         var config = Fixtures.config(iterations: 2, method: method)
         config.sft.fromCheckpoint = first + "/checkpoints/sft"
         if method == .noiseSteering { config.policy.architecture.noiseSteeringWidth = 16 } else { config.policy.architecture.residualWidth = 16 }
+        config.policy.architecture.noiseSteeringSharedStd = sharedStd
         config.rl.granularity = .chunk
         config.rl.criticWarmupIterations = 0
         let (run, lines) = try RunTests.run(config, in: second)
@@ -145,6 +147,7 @@ struct StateBasedTrainingTests {
         }
         let head = try #require(adopted.parameters.layout.entry(named: method == .noiseSteering ? "noise_steering.log_std" : "residual.log_std"))
         #expect(head.range.upperBound == adopted.parameters.count)
+        #expect((head.range.count == 1) == sharedStd && trained.config.architecture.noiseSteeringSharedStd == sharedStd)
         let fresh: Float = method == .noiseSteering ? 0 : Float(log(config.policy.architecture.residualStd))
         #expect(head.range.allSatisfy { abs(adopted.parameters.values[$0] - fresh) < 1e-6 })
     }

@@ -11,8 +11,10 @@
 struct GaussianHead {
     let fc1: Linear
     let fc2: Linear
-    /// Offset of the `outputs` log-stds.
+    /// Offset of the log-stds: `outputs` of them, or one shared by every output.
     let logStd: Int
+    /// How many log-stds the head has (1 when they are shared).
+    let stdCount: Int
     /// Floats per row after the prefix features.
     let extraInputs: Int
     /// Gaussian dimensions per row.
@@ -26,14 +28,15 @@ struct GaussianHead {
     static let logStdRange: ClosedRange<Float> = -5...1
 
     init(_ name: String, prefixWidth: Int, extraInputs: Int, width: Int, outputs: Int, bound: Double, initialStd: Double,
-         layout: inout ParameterLayout) {
+         sharedStd: Bool = false, layout: inout ParameterLayout) {
         self.extraInputs = extraInputs
         self.outputs = outputs
         self.bound = Float(bound)
         initialLogStd = Float(_log(initialStd))
         fc1 = Linear("\(name).fc1", inFeatures: prefixWidth + extraInputs, outFeatures: width, layout: &layout)
         fc2 = Linear("\(name).fc2", inFeatures: width, outFeatures: outputs, layout: &layout)
-        logStd = layout.add("\(name).log_std", shape: [outputs])
+        stdCount = sharedStd ? 1 : outputs
+        logStd = layout.add("\(name).log_std", shape: [stdCount])
     }
 
     /// fc1 as `nn.Linear`; fc2 zero (μ = 0) and the log-std at its initial value.
@@ -41,7 +44,7 @@ struct GaussianHead {
         fc1.initialize(p, using: &rng)
         (p + fc2.weight).update(repeating: 0, count: fc2.inFeatures * fc2.outFeatures)
         (p + fc2.bias).update(repeating: 0, count: fc2.outFeatures)
-        (p + logStd).update(repeating: initialLogStd, count: outputs)
+        (p + logStd).update(repeating: initialLogStd, count: stdCount)
     }
 
     /// Activations for up to `capacity` rows.
@@ -69,7 +72,7 @@ struct GaussianHead {
                  mean: UnsafeMutablePointer<Float>, logStd out: UnsafeMutablePointer<Float>) {
         precondition(rows <= act.capacity && (extraInputs == 0 || extra != nil))
         act.rows = rows
-        let width = fc1.inFeatures, w = fc1.outFeatures, n = outputs
+        let width = fc1.inFeatures, w = fc1.outFeatures, n = outputs, stds = stdCount
         for r in 0..<rows {
             (act.input + r * width).update(from: prefix + Int(conditions[r]) * prefixWidth, count: prefixWidth)
             if let extra, extraInputs > 0 { (act.input + r * width + prefixWidth).update(from: extra + r * extraInputs, count: extraInputs) }
@@ -80,7 +83,7 @@ struct GaussianHead {
         for i in 0..<(rows * n) {
             act.squashed[i] = _tanh(act.squashed[i])
             mean[i] = bound * act.squashed[i]
-            let raw = p[logStd + i % n]
+            let raw = p[logStd + i % stds]
             out[i] = min(max(raw, Self.logStdRange.lowerBound), Self.logStdRange.upperBound)
         }
     }
@@ -89,11 +92,11 @@ struct GaussianHead {
     /// the last ``forward``; nothing flows into the prefix or the extra inputs.
     func backward(_ p: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, dMean: UnsafePointer<Float>,
                   dLogStd: UnsafePointer<Float>, act: Activations) {
-        let rows = act.rows, w = fc1.outFeatures, n = outputs
+        let rows = act.rows, w = fc1.outFeatures, n = outputs, stds = stdCount
         for i in 0..<(rows * n) {
             let s = act.squashed[i]
             act.dRaw[i] = dMean[i] * bound * (1 - s * s)
-            if Self.logStdRange.contains(p[logStd + i % n]) { g[logStd + i % n] += dLogStd[i] }
+            if Self.logStdRange.contains(p[logStd + i % stds]) { g[logStd + i % stds] += dLogStd[i] }
         }
         fc2.backward(p, g, x: act.hiddenPost, dy: act.dRaw, dx: act.dHiddenPost, rows: rows)
         Activation.tanh.backward(x: act.hiddenPre, y: act.hiddenPost, dy: act.dHiddenPost, dx: act.dHiddenPre, count: rows * w)

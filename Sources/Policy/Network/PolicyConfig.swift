@@ -121,6 +121,10 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         /// The largest |μ| the steering head can produce (`μ = bound·tanh(·)`): the start
         /// stays where the flow saw noise during SFT.
         public var noiseSteeringBound: Double = 2
+        /// One σ for every entry of the start instead of one per entry: PPO's signal on the
+        /// start's scale, drowned on one entry by the other H·D − 1, is pooled over all of
+        /// them (on `place` σ still stays near 1; docs/results.md, "What holds noise steering").
+        public var noiseSteeringSharedStd: Bool = false
         /// Hidden width of the residual head (0: none). With a head, a smooth correction
         /// `B·c`, `c ~ N(μ(o, chunk), σ²)` over the `residualFrequencies` lowest cosines of
         /// each joint, is added to the flow's chunk (``SamplerMethod/residual``; Ankile et al.
@@ -336,6 +340,7 @@ extension PolicyConfig.Architecture {
         valueTimeInputs = try c.value(.valueTimeInputs, or: valueTimeInputs)
         noiseSteeringWidth = try c.value(.noiseSteeringWidth, or: noiseSteeringWidth)
         noiseSteeringBound = try c.value(.noiseSteeringBound, or: noiseSteeringBound)
+        noiseSteeringSharedStd = try c.value(.noiseSteeringSharedStd, or: noiseSteeringSharedStd)
         residualWidth = try c.value(.residualWidth, or: residualWidth)
         residualBound = try c.value(.residualBound, or: residualBound)
         residualStd = try c.value(.residualStd, or: residualStd)

@@ -151,6 +151,7 @@ public final class TrainSimRun {
         if growsHead {
             haveArchitecture.noiseSteeringWidth = wantedHeads.noiseSteeringWidth
             haveArchitecture.noiseSteeringBound = wantedHeads.noiseSteeringBound
+            haveArchitecture.noiseSteeringSharedStd = wantedHeads.noiseSteeringSharedStd
             haveArchitecture.residualWidth = wantedHeads.residualWidth
             haveArchitecture.residualBound = wantedHeads.residualBound
             haveArchitecture.residualStd = wantedHeads.residualStd
