@@ -29,6 +29,12 @@ struct RLHeadTests {
         return chain
     }
 
+    /// ``sample(_:_:method:using:)`` with a fresh ODE stream from `seed`, so two policies draw the same noise.
+    static func sample(_ policy: FlowPolicy, _ batch: ObservationBatch, seed: UInt64) -> FlowChain {
+        var rng = RandomSource(seed: seed)
+        return sample(policy, batch, using: &rng)
+    }
+
     /// Random head weights and log-stds, so μ and σ vary with the observation and entry.
     static func randomizeHead(_ policy: FlowPolicy, rng: inout RandomSource) {
         for e in policy.parameters.layout.entries where FlowPolicy.isNoiseSteeringParameter(e.name) || FlowPolicy.isResidualParameter(e.name) {
@@ -51,11 +57,7 @@ struct RLHeadTests {
                 == ["noise_steering.fc1.weight", "noise_steering.fc1.bias", "noise_steering.fc2.weight", "noise_steering.fc2.bias", "noise_steering.log_std"])
         var rng = RandomSource(seed: 6)
         let batch = Support.randomBatch(plain.config, count: 3, rng: &rng)
-        func sample(_ policy: FlowPolicy) -> FlowChain {
-            var rng = RandomSource(seed: 7)
-            return Self.sample(policy, batch, using: &rng)
-        }
-        let a = sample(plain), b = sample(steered)
+        let a = Self.sample(plain, batch, seed: 7), b = Self.sample(steered, batch, seed: 7)
         #expect(!a.steeredStart && b.steeredStart)
         #expect((0..<3).allSatisfy { a.chunk($0) == b.chunk($0) })
     }
@@ -154,11 +156,7 @@ struct RLHeadTests {
         corrected.initialize(seed: 5)
         var rng = RandomSource(seed: 6)
         let batch = Support.randomBatch(plain.config, count: 3, rng: &rng)
-        func sample(_ policy: FlowPolicy) -> FlowChain {
-            var rng = RandomSource(seed: 7)
-            return Self.sample(policy, batch, using: &rng)
-        }
-        let a = sample(plain), b = sample(corrected)
+        let a = Self.sample(plain, batch, seed: 7), b = Self.sample(corrected, batch, seed: 7)
         let io = plain.config.io, d = plain.dimension
         let basis = ChunkNoiseBasis(horizon: io.actionHorizon, actionDim: io.actionDim, frequencies: 2)
         #expect(a.residualBasis == nil && b.residualBasis == basis && corrected.residualCoefficientCount == 2 * io.actionDim)

@@ -315,6 +315,19 @@ extension PolicyConfig.IOSpec {
 }
 
 extension PolicyConfig.Architecture {
+    /// Takes every setting of the RL heads on a frozen flow (noise steering, residual) from
+    /// `other`, so a checkpoint without a head can be compared with a config that grows one.
+    /// A new head setting belongs here too.
+    public mutating func takeRLHeads(from other: Self) {
+        noiseSteeringWidth = other.noiseSteeringWidth
+        noiseSteeringBound = other.noiseSteeringBound
+        noiseSteeringSharedStd = other.noiseSteeringSharedStd
+        residualWidth = other.residualWidth
+        residualBound = other.residualBound
+        residualStd = other.residualStd
+        residualFrequencies = other.residualFrequencies
+    }
+
     /// Decodes a possibly partial architecture.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)

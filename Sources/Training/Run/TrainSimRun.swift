@@ -148,15 +148,7 @@ public final class TrainSimRun {
         let wantedHeads = wanted.architecture
         let growsHead = haveArchitecture.noiseSteeringWidth == 0 && haveArchitecture.residualWidth == 0
             && (wantedHeads.noiseSteeringWidth > 0 || wantedHeads.residualWidth > 0)
-        if growsHead {
-            haveArchitecture.noiseSteeringWidth = wantedHeads.noiseSteeringWidth
-            haveArchitecture.noiseSteeringBound = wantedHeads.noiseSteeringBound
-            haveArchitecture.noiseSteeringSharedStd = wantedHeads.noiseSteeringSharedStd
-            haveArchitecture.residualWidth = wantedHeads.residualWidth
-            haveArchitecture.residualBound = wantedHeads.residualBound
-            haveArchitecture.residualStd = wantedHeads.residualStd
-            haveArchitecture.residualFrequencies = wantedHeads.residualFrequencies
-        }
+        if growsHead { haveArchitecture.takeRLHeads(from: wantedHeads) }
         if haveArchitecture != wanted.architecture { mismatches.append("architecture") }
         if have.io.cameras != wanted.io.cameras { mismatches.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
         if have.io.stateDim != wanted.io.stateDim || have.io.objectStateDim != wanted.io.objectStateDim {
