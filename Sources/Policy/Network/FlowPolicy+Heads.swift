@@ -8,6 +8,8 @@ extension FlowPolicy {
     /// The residual head's coefficients per chunk (0 without a head).
     public var residualCoefficientCount: Int { residual?.basis.coefficientCount ?? 0 }
 
+    /// The log-std range a head can express (σ ∈ [e⁻⁵, e]); stored values outside it act clamped.
+    public static var startLogStdRange: ClosedRange<Float> { GaussianHead.logStdRange }
     /// Parameter names that belong to the noise-steering head.
     public static func isNoiseSteeringParameter(_ name: String) -> Bool { name.hasPrefix("noise_steering.") }
     /// Parameter names that belong to the residual head.

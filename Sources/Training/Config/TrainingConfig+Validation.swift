@@ -170,6 +170,16 @@ extension RLSettings {
                 throw bad("rl.groupSize", groupSize, "a divisor of environment.envs (\(environments))")
             }
         }
+        if algorithm == .sac {
+            guard method == .noiseSteering else {
+                throw bad("rl.method", method.rawValue, "noise-steering with rl.algorithm sac (SAC trains the policy over the flow's start)")
+            }
+            guard !bootstrapTimeLimit else {
+                throw bad("rl.bootstrapTimeLimit", bootstrapTimeLimit,
+                          "false with rl.algorithm sac (the simulator resets on its own, so a cut episode's next observation is lost; give the critic the time left with policy.architecture.valueTimeInputs)")
+            }
+            try sac.validate()
+        }
         guard groupScoreMin >= 0, groupScoreMin <= groupScoreMax, groupScoreMax <= 1 else {
             throw bad("rl.groupScoreMin…groupScoreMax", "\(groupScoreMin)…\(groupScoreMax)", "an interval inside [0, 1]")
         }

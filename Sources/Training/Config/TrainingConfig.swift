@@ -118,6 +118,9 @@ public enum RLAlgorithm: String, Codable, Sendable, CaseIterable {
     case ppo
     /// Critic-free group-relative advantages (flow-rl.md §6).
     case grpo
+    /// Soft actor-critic over the flow's start, the flow frozen (`rl.method: noise-steering`;
+    /// DSRL's SAC form): off-policy, every decision replayed (``SACSettings``).
+    case sac
 }
 
 /// Cosines of smooth Flow-SDE noise (``RLSettings/noiseFrequencies``): one count for every
@@ -171,7 +174,7 @@ public enum NoiseFrequencies: Codable, Sendable, Equatable, CustomStringConverti
 
 /// Online RL (flow-rl.md §3–§6).
 public struct RLSettings: Codable, Sendable, Equatable {
-    /// PPO or GRPO.
+    /// PPO, GRPO or SAC.
     public var algorithm = RLAlgorithm.ppo
     /// Exploration noise: `flow-noise` (learned std, whole chain scored), `flow-sde` (hybrid, one
     /// step), or a head on the frozen flow: `noise-steering` (a policy over the start, with
@@ -275,6 +278,8 @@ public struct RLSettings: Codable, Sendable, Equatable {
     public var groupScoreMin = 0.1
     /// GRPO: upper bound of the kept group mean score.
     public var groupScoreMax = 0.9
+    /// SAC's own settings (`rl.algorithm: sac`).
+    public var sac = SACSettings()
 
     /// Default settings.
     public init() {}
@@ -424,6 +429,7 @@ extension RLSettings {
         groupSize = try c.value(.groupSize, or: groupSize)
         groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)
         groupScoreMax = try c.value(.groupScoreMax, or: groupScoreMax)
+        sac = try c.value(.sac, or: sac)
     }
 }
 

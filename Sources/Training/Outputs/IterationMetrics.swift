@@ -17,7 +17,8 @@ public struct IterationMetrics: Sendable, Equatable {
     public var vLoss = 0.0
     /// Flow-Noise entropy, averaged over minibatches.
     public var entropy = 0.0
-    /// Approximate KL(old ‖ new), averaged over minibatches.
+    /// Approximate KL(old ‖ new), averaged over minibatches (SAC: the actor's KL per start
+    /// entry to the flow's N(0, I), averaged over actor steps).
     public var approxKL = 0.0
     /// Fraction of clipped ratios, averaged over minibatches.
     public var clipFraction = 0.0
@@ -35,6 +36,10 @@ public struct IterationMetrics: Sendable, Equatable {
     public var meanAdvantage = 0.0
     /// Fraction of decisions used (GRPO drops groups without signal).
     public var keptFraction = 1.0
+    /// SAC: the temperature α after the iteration (NaN for PPO and GRPO).
+    public var temperature = Double.nan
+    /// SAC: the critics' mean `Q(o, w)` on the replayed decisions (NaN for PPO and GRPO).
+    public var meanQ = Double.nan
     /// Rollout wall time (s).
     public var rolloutSeconds = 0.0
     /// Update wall time (s).
@@ -45,6 +50,14 @@ public struct IterationMetrics: Sendable, Equatable {
     /// Creates empty metrics.
     public init() {}
 
+    /// The episodes an iteration finished: their count, success rate and mean return.
+    public mutating func record(_ outcomes: [EpisodeOutcome]) {
+        episodes = outcomes.count
+        guard !outcomes.isEmpty else { return }
+        successRate = Double(outcomes.filter(\.success).count) / Double(outcomes.count)
+        meanReturn = outcomes.map(\.episodeReturn).reduce(0, +) / Double(outcomes.count)
+    }
+
     /// The scalars as (name, value), in the column order of metrics.csv.
     public var scalars: [(String, Double)] {
         [("iteration", Double(iteration)), ("episodes", Double(episodes)), ("success_rate", successRate),
@@ -52,7 +65,8 @@ public struct IterationMetrics: Sendable, Equatable {
          ("approx_kl", approxKL), ("clip_fraction", clipFraction), ("grad_norm", gradNorm),
          ("skipped_updates", Double(skippedUpdates)), ("demo_loss", demoLoss), ("reference_loss", referenceLoss),
          ("explained_variance", explainedVariance),
-         ("mean_advantage", meanAdvantage), ("kept_fraction", keptFraction), ("rollout_seconds", rolloutSeconds),
+         ("mean_advantage", meanAdvantage), ("kept_fraction", keptFraction),
+         ("temperature", temperature), ("mean_q", meanQ), ("rollout_seconds", rolloutSeconds),
          ("update_seconds", updateSeconds), ("steps_per_second", stepsPerSecond)]
     }
 

@@ -19,9 +19,11 @@ public struct RunCheckpoints: Sendable {
         FileManager.default.fileExists(atPath: path(name) + "/" + PolicyCheckpoint.weightsFile)
     }
 
-    /// Saves `policy` as `name` with `provenance`, and the optimizer's moments when given.
+    /// Saves `policy` as `name` with `provenance`, the optimizer's moments when given, and
+    /// whatever `extra` writes into the checkpoint's directory before it replaces the old one
+    /// (the whole checkpoint appears at once).
     public func save(_ name: String, policy: FlowPolicy, normStats: NormStatsFile, provenance: PolicyConfig.Provenance,
-                     optimizerSteps: Int? = nil) throws {
+                     optimizerSteps: Int? = nil, extra: ((String) throws -> Void)? = nil) throws {
         let dir = path(name)
         let staging = dir + ".saving"
         try? FileManager.default.removeItem(atPath: staging)
@@ -32,6 +34,7 @@ public struct RunCheckpoints: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(config).write(to: URL(fileURLWithPath: staging + "/" + PolicyCheckpoint.configFile), options: .atomic)
         if let optimizerSteps { try OptimizerState.save(policy.parameters, stepCount: optimizerSteps, to: staging) }
+        try extra?(staging)
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.moveItem(atPath: staging, toPath: dir)
     }

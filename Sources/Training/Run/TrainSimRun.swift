@@ -196,6 +196,66 @@ public final class TrainSimRun {
         let (policy, normStats) = try checkpoints.load(source)
         let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,
                                                       seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
+        let trainer: any RLStage
+        if config.rl.algorithm == .sac {
+            guard policy.steersNoise else {
+                throw ConfigError(field: "policy.architecture.noiseSteeringWidth", value: "0",
+                                  rule: "positive with rl.algorithm sac (checkpoint \(source) has no steering head)")
+            }
+            let sac = NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
+                               seed: config.seed, environmentSteps: state.environmentSteps)
+            report("rl: SAC over the flow's start: replay of \(config.rl.sac.replayCapacity) decisions, \(config.rl.sac.updatesPerStep) gradient steps of \(config.rl.sac.batchSize) per decision step from \(config.rl.sac.startDecisions) decisions on")
+            trainer = sac
+        } else {
+            trainer = try makeTrainer(policy: policy, normStats: normStats, environment: environment)
+        }
+        if source == "rl-latest" {
+            trainer.optimizerStepCount = try OptimizerState.load(into: policy.parameters, from: checkpoints.path(source))
+            try trainer.loadState(from: checkpoints.path(source))
+            report("rl: resuming after iteration \(state.rlIterations)/\(total)")
+        } else {
+            let store = policy.parameters
+            store.firstMoment.update(repeating: 0, count: store.count)
+            store.secondMoment.update(repeating: 0, count: store.count)
+        }
+        report("rl: \(config.rl.algorithm.rawValue) with \(config.rl.method.rawValue), \(config.environment.envs) envs × \(config.rl.rolloutLength) decisions, \(total) iterations")
+        var spent = 0.0
+        let first = state.rlIterations + 1
+        for iteration in first...total {
+            let metrics = try trainer.iterate(iteration)
+            try log.log(metrics)
+            spent += metrics.rolloutSeconds + metrics.updateSeconds
+            let perIteration = spent / Double(iteration - first + 1)
+            state.rlIterations = iteration
+            state.environmentSteps = trainer.environmentSteps
+            state.optimizerSteps = trainer.optimizerStepCount
+            state.rlSeconds += metrics.rolloutSeconds + metrics.updateSeconds
+            report(ProgressLine.format(metrics, iterations: total, secondsLeft: perIteration * Double(total - iteration)))
+            if config.eval.periodicEpisodes > 0 && (iteration % config.eval.everyIterations == 0 || iteration == total) {
+                if let replay = (trainer as? RLTrainer)?.successReplay {
+                    report("rl: success replay holds \(replay.count) decisions (\(replay.episodesAdded) successful episodes added)")
+                }
+                let success = try evaluate(policy, normStats: normStats, episodes: config.eval.periodicEpisodes, tag: "rl", at: trainer.environmentSteps)
+                if success > (state.bestSuccess ?? -1) {
+                    state.bestSuccess = success
+                    state.bestIteration = iteration
+                    try checkpoints.save("best", policy: policy, normStats: normStats,
+                                         provenance: provenance(steps: trainer.environmentSteps, evalSuccess: success))
+                }
+            }
+            if iteration % config.output.checkpointEvery == 0 || iteration == total {
+                let p = provenance(steps: trainer.environmentSteps, evalSuccess: nil)
+                try checkpoints.save("rl-latest", policy: policy, normStats: normStats, provenance: p, optimizerSteps: trainer.optimizerStepCount,
+                                     extra: trainer.saveState(to:))
+                try checkpoints.save(String(format: "iter_%06d", iteration), policy: policy, normStats: normStats, provenance: p)
+                try state.save(to: directory)
+            }
+        }
+        try state.save(to: directory)
+    }
+
+    /// PPO or GRPO with the configured anchors.
+    private func makeTrainer(policy: FlowPolicy, normStats: NormStatsFile, environment: any VectorChunkEnvironment) throws -> RLTrainer {
         // Refused here, not as RLTrainer's precondition.
         _ = try config.rl.scoredJoints(of: policy.config.io.jointNames)
         _ = try config.rl.noiseBasis(horizon: policy.config.io.actionHorizon, jointNames: policy.config.io.jointNames)
@@ -213,47 +273,7 @@ public final class TrainSimRun {
             trainer.referenceAnchor = ReferenceAnchor(reference: try checkpoints.load("sft").0)
             report("rl: actor held to the SFT policy's velocities on the visited chain states with weight \(config.rl.referenceCoefficient)")
         }
-        if source == "rl-latest" {
-            trainer.optimizer.stepCount = try OptimizerState.load(into: policy.parameters, from: checkpoints.path(source))
-            report("rl: resuming after iteration \(state.rlIterations)/\(total)")
-        } else {
-            let store = policy.parameters
-            store.firstMoment.update(repeating: 0, count: store.count)
-            store.secondMoment.update(repeating: 0, count: store.count)
-        }
-        report("rl: \(config.rl.algorithm.rawValue) with \(config.rl.method.rawValue), \(config.environment.envs) envs × \(config.rl.rolloutLength) decisions, \(total) iterations")
-        var spent = 0.0
-        let first = state.rlIterations + 1
-        for iteration in first...total {
-            let metrics = try trainer.iterate(iteration)
-            try log.log(metrics)
-            spent += metrics.rolloutSeconds + metrics.updateSeconds
-            let perIteration = spent / Double(iteration - first + 1)
-            state.rlIterations = iteration
-            state.environmentSteps = trainer.environmentSteps
-            state.optimizerSteps = trainer.optimizer.stepCount
-            state.rlSeconds += metrics.rolloutSeconds + metrics.updateSeconds
-            report(ProgressLine.format(metrics, iterations: total, secondsLeft: perIteration * Double(total - iteration)))
-            if config.eval.periodicEpisodes > 0 && (iteration % config.eval.everyIterations == 0 || iteration == total) {
-                if let replay = trainer.successReplay {
-                    report("rl: success replay holds \(replay.count) decisions (\(replay.episodesAdded) successful episodes added)")
-                }
-                let success = try evaluate(policy, normStats: normStats, episodes: config.eval.periodicEpisodes, tag: "rl", at: trainer.environmentSteps)
-                if success > (state.bestSuccess ?? -1) {
-                    state.bestSuccess = success
-                    state.bestIteration = iteration
-                    try checkpoints.save("best", policy: policy, normStats: normStats,
-                                         provenance: provenance(steps: trainer.environmentSteps, evalSuccess: success))
-                }
-            }
-            if iteration % config.output.checkpointEvery == 0 || iteration == total {
-                let p = provenance(steps: trainer.environmentSteps, evalSuccess: nil)
-                try checkpoints.save("rl-latest", policy: policy, normStats: normStats, provenance: p, optimizerSteps: trainer.optimizer.stepCount)
-                try checkpoints.save(String(format: "iter_%06d", iteration), policy: policy, normStats: normStats, provenance: p)
-                try state.save(to: directory)
-            }
-        }
-        try state.save(to: directory)
+        return trainer
     }
 
     // MARK: - Evaluation

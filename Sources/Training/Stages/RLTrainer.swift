@@ -112,11 +112,7 @@ public final class RLTrainer {
         let started = clock.now
         let outcomes = try rollout(iteration)
         let rolledOut = clock.now
-        metrics.episodes = outcomes.count
-        if !outcomes.isEmpty {
-            metrics.successRate = Double(outcomes.filter(\.success).count) / Double(outcomes.count)
-            metrics.meanReturn = outcomes.map(\.episodeReturn).reduce(0, +) / Double(outcomes.count)
-        }
+        metrics.record(outcomes)
         computeAdvantages(&metrics)
         try update(iteration, &metrics)
         let finished = clock.now

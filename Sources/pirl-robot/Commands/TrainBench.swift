@@ -5,11 +5,11 @@ import SimTrainer
 import Training
 
 extension Bench {
-    /// `bench train`: one PPO iteration split into rollout and update, in the MuJoCo twin.
+    /// `bench train`: one PPO (or SAC) iteration split into rollout and update, in the MuJoCo twin.
     struct TrainBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "train",
-            abstract: "Time PPO iterations: rollout vs update seconds, decisions/s, update samples/s.",
+            abstract: "Time PPO or SAC iterations: rollout vs update seconds, decisions/s, update samples/s.",
             discussion: "The policy is randomly initialized (SFT weights do not change the cost); actions are normalized around the twin's home pose.")
 
         @Option(help: "Training config whose environment, policy and rl sections are timed.")
@@ -37,6 +37,9 @@ extension Bench {
                 try settings.validate()
             }
             settings.rl.criticWarmupIterations = 0
+            let decisionsPerIteration = settings.rl.rolloutLength * settings.environment.envs
+            // SAC: the warm-up iteration fills the replay, so every timed decision step updates.
+            settings.rl.sac.startDecisions = min(settings.rl.sac.startDecisions, decisionsPerIteration)
             let policy = try FlowPolicy(config: settings.policyConfig())
             policy.initialize(seed: 0)
             let home = SimEnvironment.homePose.map(Float.init)
@@ -48,10 +51,15 @@ extension Bench {
                                   q01: stats.q01 + [Float](repeating: -0.4, count: objects), q99: stats.q99 + [Float](repeating: 0.4, count: objects))
             let environment = try SimTrainingBackend(policy: settings.policy)
                 .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
-            let trainer = RLTrainer(policy: policy, normStats: NormStatsFile(normStats: ["state": state, "actions": stats]),
-                                    environment: environment, settings: settings.rl, seed: 0)
+            let normStats = NormStatsFile(normStats: ["state": state, "actions": stats])
+            let sac = settings.rl.algorithm == .sac
+            let trainer: any RLStage = sac
+                ? NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: settings.rl, seed: 0)
+                : RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: settings.rl, seed: 0)
             let e = settings.environment, r = settings.rl
-            print("bench train: \(config), task \(e.task), \(e.envs) envs on \(e.threads) threads, \(r.method.rawValue), K = \(settings.policy.denoisingSteps), H = \(settings.policy.horizon), H_exec = \(settings.policy.executedHorizon), T = \(r.rolloutLength), \(r.epochs) epochs × minibatch \(r.minibatchSize); \(policy.parameters.count) parameters; OpenBLAS \(core)")
+            let updates = sac ? "\(r.sac.updatesPerStep) SAC steps of \(r.sac.batchSize) per decision step, critics \(r.sac.criticWidth) wide"
+                : "\(r.epochs) epochs × minibatch \(r.minibatchSize)"
+            print("bench train: \(config), task \(e.task), \(e.envs) envs on \(e.threads) threads, \(r.algorithm.rawValue) \(r.method.rawValue), K = \(settings.policy.denoisingSteps), H = \(settings.policy.horizon), H_exec = \(settings.policy.executedHorizon), T = \(r.rolloutLength), \(updates); \(policy.parameters.count) parameters; OpenBLAS \(core)")
             _ = try trainer.iterate(1)
             var rollout = 0.0, update = 0.0, steps = 0
             for i in 0..<iterations {
@@ -59,10 +67,17 @@ extension Bench {
                 let m = try trainer.iterate(i + 2)
                 rollout += m.rolloutSeconds; update += m.updateSeconds; steps += trainer.environmentSteps - before
             }
-            let n = Double(iterations), decisions = Double(r.rolloutLength * e.envs)
+            let n = Double(iterations), decisions = Double(decisionsPerIteration)
             print(String(format: "iteration %.2f s = rollout %.2f s + update %.2f s (mean of %d)", (rollout + update) / n, rollout / n, update / n, iterations))
-            print(String(format: "rollout: %.1f decisions/s (%.0f control steps/s); update: %.1f samples/s (%d decisions × %d epochs)",
-                         decisions * n / rollout, Double(steps) / rollout, decisions * Double(r.epochs) * n / update, Int(decisions), r.epochs))
+            if sac {
+                let gradientSteps = Double(r.rolloutLength * r.sac.updatesPerStep)
+                print(String(format: "rollout: %.1f decisions/s (%.0f control steps/s); update: %.1f gradient steps/s, %.0f samples/s (%d steps of %d per iteration)",
+                             decisions * n / rollout, Double(steps) / rollout, gradientSteps * n / update,
+                             gradientSteps * Double(r.sac.batchSize) * n / update, Int(gradientSteps), r.sac.batchSize))
+            } else {
+                print(String(format: "rollout: %.1f decisions/s (%.0f control steps/s); update: %.1f samples/s (%d decisions × %d epochs)",
+                             decisions * n / rollout, Double(steps) / rollout, decisions * Double(r.epochs) * n / update, Int(decisions), r.epochs))
+            }
         }
     }
 }
