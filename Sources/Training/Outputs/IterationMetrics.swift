@@ -11,9 +11,9 @@ public struct IterationMetrics: Sendable, Equatable {
     public var successRate = Double.nan
     /// Mean return of those episodes (NaN when none finished).
     public var meanReturn = Double.nan
-    /// Clipped-surrogate actor loss, averaged over minibatches.
+    /// Clipped-surrogate actor loss, averaged over minibatches (SAC: the actor's loss, averaged over actor steps).
     public var pgLoss = 0.0
-    /// Clipped Huber critic loss, averaged over minibatches.
+    /// Clipped Huber critic loss, averaged over minibatches (SAC: the critics' TD loss, averaged over gradient steps).
     public var vLoss = 0.0
     /// Flow-Noise entropy, averaged over minibatches.
     public var entropy = 0.0

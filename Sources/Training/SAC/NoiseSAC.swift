@@ -56,6 +56,8 @@ public final class NoiseSAC: RLStage {
     /// Per environment: the last decision's observation row, start and reward, waiting for the next observation.
     private var pendingObservation: [Float], pendingStart: [Float], pendingReward: [Float], pending: [Bool]
     private var currentRows: [Float]
+    /// The environments' time features, rewritten every decision step.
+    private var timeScratch: [Float]
     let batch: Batch
     private let prefixWidth: Int, timeWidth: Int, startWidth: Int
 
@@ -85,6 +87,7 @@ public final class NoiseSAC: RLStage {
         pendingReward = .init(repeating: 0, count: n)
         pending = .init(repeating: false, count: n)
         currentRows = .init(repeating: 0, count: n * observationWidth)
+        timeScratch = .init(repeating: 0, count: n * timeWidth)
         optimizer = AdamW(groups: [AdamW.Group(name: "actor", layout: policy.parameters.layout, learningRate: Float(settings.actorLearningRate),
                                                weightDecay: 0, where: ParameterGroups.isRLHead)])
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
@@ -170,11 +173,10 @@ public final class NoiseSAC: RLStage {
     private func recordCurrentRows() {
         let n = environment.count, p = prefixWidth, f = timeWidth, o = p + f
         let prefix = policy.prefixFeatures
-        var time = [Float](repeating: 0, count: n * f)
-        if let clock { time.withUnsafeMutableBufferPointer { clock.write(into: $0.baseAddress!) } }
+        if let clock { timeScratch.withUnsafeMutableBufferPointer { clock.write(into: $0.baseAddress!) } }
         for e in 0..<n {
             currentRows.replaceSubrange((e * o)..<(e * o + p), with: prefix[(e * p)..<((e + 1) * p)])
-            if f > 0 { currentRows.replaceSubrange((e * o + p)..<((e + 1) * o), with: time[(e * f)..<((e + 1) * f)]) }
+            if f > 0 { currentRows.replaceSubrange((e * o + p)..<((e + 1) * o), with: timeScratch[(e * f)..<((e + 1) * f)]) }
         }
     }
 
