@@ -5,23 +5,23 @@ extension NoiseSAC {
     /// and log α with its moments; the step counts in the metadata. The replay is not kept.
     public static let stateFile = "sac.safetensors"
 
+    /// Every saved tensor group: its name prefix, layout and first float. Saving and loading
+    /// walk the same table, so the two cannot drift apart.
+    private var stateSlices: [(prefix: String, layout: ParameterLayout, base: UnsafeMutablePointer<Float>)] {
+        let q = critics.parameters, t = temperature
+        return [("q.", q.layout, q.values), ("q.m.", q.layout, q.firstMoment), ("q.v.", q.layout, q.secondMoment),
+                ("temperature.", t.layout, t.values), ("temperature.m.", t.layout, t.firstMoment), ("temperature.v.", t.layout, t.secondMoment),
+                ("q_target.", critics.target.layout, critics.target.values)]
+    }
+
     /// Writes the critics, targets, temperature and their optimizer state to `directory/sac.safetensors`.
     public func saveState(to directory: String) throws {
         var tensors: [SafeTensorsWriter.Tensor] = []
-        let stores: [(String, ParameterStore, Bool)] = [("q.", critics.parameters, true), ("temperature.", temperature, true)]
-        for (prefix, store, moments) in stores {
-            for entry in store.layout.entries {
-                func add(_ kind: String, _ base: UnsafeMutablePointer<Float>) {
-                    tensors.append(.init(name: prefix + kind + entry.name, shape: entry.shape,
-                                         values: UnsafeBufferPointer(start: base + entry.offset, count: entry.count)))
-                }
-                add("", store.values)
-                if moments { add("m.", store.firstMoment); add("v.", store.secondMoment) }
+        for slice in stateSlices {
+            for entry in slice.layout.entries {
+                tensors.append(.init(name: slice.prefix + entry.name, shape: entry.shape,
+                                     values: UnsafeBufferPointer(start: slice.base + entry.offset, count: entry.count)))
             }
-        }
-        for entry in critics.target.layout.entries {
-            tensors.append(.init(name: "q_target." + entry.name, shape: entry.shape,
-                                 values: UnsafeBufferPointer(start: critics.target.values + entry.offset, count: entry.count)))
         }
         try SafeTensorsWriter.write(tensors, metadata: ["producer": "pirl-robot",
                                                         "critic_steps": String(criticOptimizer.stepCount),
@@ -37,21 +37,14 @@ extension NoiseSAC {
         do { reader = try SafeTensorsReader(path: path) } catch {
             throw CheckpointError.io(file: path, detail: "the SAC critics are missing (\(error)); rerun the RL stage from the SFT checkpoint (delete rl-latest and state.json's rlIterations)")
         }
-        let targets: [(String, ParameterStore, [(String, UnsafeMutablePointer<Float>)])] = [
-            ("q.", critics.parameters, [("", critics.parameters.values), ("m.", critics.parameters.firstMoment), ("v.", critics.parameters.secondMoment)]),
-            ("temperature.", temperature, [("", temperature.values), ("m.", temperature.firstMoment), ("v.", temperature.secondMoment)]),
-            ("q_target.", critics.target, [("", critics.target.values)]),
-        ]
-        for (prefix, store, kinds) in targets {
-            for entry in store.layout.entries {
-                for (kind, base) in kinds {
-                    let name = prefix + kind + entry.name
-                    guard let info = reader.tensors[name] else { throw CheckpointError.missingTensor(file: path, tensor: name) }
-                    guard info.shape == entry.shape else {
-                        throw CheckpointError.shapeMismatch(file: path, tensor: name, expected: entry.shape, found: info.shape)
-                    }
-                    try reader.copy(name, into: base + entry.offset)
+        for slice in stateSlices {
+            for entry in slice.layout.entries {
+                let name = slice.prefix + entry.name
+                guard let info = reader.tensors[name] else { throw CheckpointError.missingTensor(file: path, tensor: name) }
+                guard info.shape == entry.shape else {
+                    throw CheckpointError.shapeMismatch(file: path, tensor: name, expected: entry.shape, found: info.shape)
                 }
+                try reader.copy(name, into: slice.base + entry.offset)
             }
         }
         guard let critic = reader.metadata["critic_steps"].flatMap(Int.init), let temp = reader.metadata["temperature_steps"].flatMap(Int.init) else {
