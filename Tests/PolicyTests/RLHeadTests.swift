@@ -82,6 +82,25 @@ struct RLHeadTests {
         }
     }
 
+    /// `noiseSteeringStd` sets a fresh head's σ: the start is drawn around μ = 0 with that σ,
+    /// i.e. the plain flow's start scaled by it, from the same seed.
+    @Test func freshHeadStartsAtItsConfiguredStd() throws {
+        var config = Self.steeredConfig()
+        config.architecture.noiseSteeringStd = 0.6
+        let policy = try FlowPolicy(config: config), plain = try FlowPolicy(config: Support.smallConfig())
+        policy.initialize(seed: 10)
+        plain.initialize(seed: 10)
+        let logStd = try #require(policy.parameters.layout.entry(named: "noise_steering.log_std"))
+        #expect(logStd.range.allSatisfy { abs(policy.parameters.values[$0] - Float(_log(0.6))) < 1e-6 })
+        var rng = RandomSource(seed: 11)
+        let batch = Support.randomBatch(config, count: 2, rng: &rng)
+        let steered = Self.sample(policy, batch, seed: 12), base = Self.sample(plain, batch, seed: 12)
+        #expect(steered.steeredStart)
+        for i in 0..<(2 * policy.dimension) {
+            #expect(abs(steered.state(0)[i] - 0.6 * base.state(0)[i]) < 1e-5)
+        }
+    }
+
     /// τ scales the start's noise: at 0 the start is the steering head's mean (the origin
     /// without a head), at 1 it is what the sampler draws by default, from the same seed.
     @Test(arguments: [true, false]) func startTemperatureScalesTheNoise(steered: Bool) throws {

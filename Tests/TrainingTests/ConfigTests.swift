@@ -69,6 +69,11 @@ struct ConfigTests {
         ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {method: noise-steering, granularity: token}", "rl.granularity"),
         ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {method: noise-steering, granularity: chunk, demoLossCoefficient: 1}", "rl.demoLossCoefficient"),
         ("policy: {architecture: {noiseSteeringWidth: 64, noiseSteeringBound: 0}}\nrl: {method: noise-steering, granularity: chunk}", "policy"),
+        ("policy: {architecture: {noiseSteeringWidth: 64, noiseSteeringStd: 0}}\nrl: {method: noise-steering, granularity: chunk}", "policy"),
+        ("rl: {method: flow-sde, startStdAnneal: {to: 0.8, from: 10, until: 20}}", "rl.startStdAnneal"),
+        ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {algorithm: sac, method: noise-steering, granularity: chunk, bootstrapTimeLimit: false, startStdAnneal: {to: 0.8, from: 10, until: 20}}", "rl.startStdAnneal"),
+        ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {method: noise-steering, granularity: chunk, startStdAnneal: {to: 0, from: 10, until: 20}}", "rl.startStdAnneal.to"),
+        ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {method: noise-steering, granularity: chunk, startStdAnneal: {to: 0.8, from: 20, until: 20}}", "rl.startStdAnneal.until"),
         ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {algorithm: sac, method: flow-sde}", "rl.method"),
         ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {algorithm: sac, method: noise-steering, granularity: chunk}", "rl.bootstrapTimeLimit"),
         ("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {algorithm: sac, method: noise-steering, granularity: chunk, bootstrapTimeLimit: false, sac: {tau: 0}}", "rl.sac.tau"),
@@ -116,6 +121,22 @@ struct ConfigTests {
         } catch {
             #expect(error.field == "rl.noiseFrequencies" && error.rule.contains("one count per joint (5"), "\(error)")
         }
+    }
+
+    /// `rl.startStdAnneal` caps the steering head's σ from the head's initial σ after `from`
+    /// down to `to` at `until`, linearly, and survives a YAML round trip.
+    @Test func startStdAnnealFallsLinearly() throws {
+        let config = try TrainingConfig(yaml: """
+            policy: {architecture: {noiseSteeringWidth: 64, noiseSteeringStd: 0.9}}
+            rl: {method: noise-steering, granularity: chunk, startStdAnneal: {to: 0.6, from: 10, until: 20}}
+            """)
+        let anneal = try #require(config.rl.startStdAnneal)
+        #expect(anneal == StartStdAnneal(to: 0.6, from: 10, until: 20))
+        #expect(anneal.cap(at: 10, initialStd: 0.9) == nil)
+        #expect(abs(anneal.cap(at: 15, initialStd: 0.9)! - 0.75) < 1e-12)
+        #expect(anneal.cap(at: 20, initialStd: 0.9) == 0.6 && anneal.cap(at: 500, initialStd: 0.9) == 0.6)
+        #expect(try TrainingConfig(yaml: try config.yaml()) == config)
+        #expect(TrainingConfig().rl.startStdAnneal == nil)
     }
 
     @Test func wrongTypeNamesThePath() {

@@ -152,6 +152,26 @@ struct StateBasedTrainingTests {
         #expect(head.range.allSatisfy { abs(adopted.parameters.values[$0] - fresh) < 1e-6 })
     }
 
+    /// `rl.startStdAnneal` lowers the steering head's σ during RL: with the cap at 0.5 from the
+    /// first iteration on, the trained head's log-std sits at log 0.5 (up to the updates'
+    /// steps after the last cap) where a fresh head's is 0.
+    @Test func startStdAnnealCapsTheSteeringHead() throws {
+        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
+        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
+        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
+        var config = Fixtures.config(iterations: 2, method: .noiseSteering)
+        config.sft.fromCheckpoint = first + "/checkpoints/sft"
+        config.policy.architecture.noiseSteeringWidth = 16
+        config.rl.granularity = .chunk
+        config.rl.criticWarmupIterations = 0
+        config.rl.startStdAnneal = StartStdAnneal(to: 0.5, from: 0, until: 1)
+        _ = try RunTests.run(config, in: second)
+        let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
+        let logStd = try #require(trained.parameters.layout.entry(named: "noise_steering.log_std"))
+        let cap = Float(log(0.5))
+        #expect(logStd.range.allSatisfy { abs(trained.parameters.values[$0] - cap) < 0.05 })
+    }
+
     /// A checkpoint whose critic has no time inputs is adopted by a config that asks for
     /// them: every tensor it has is kept, the critic gains `value_head.time.weight`, and RL
     /// trains that tensor too.

@@ -47,7 +47,7 @@ public final class FlowPolicy: DifferentiableVelocityField {
         let a = config.architecture, io = config.io
         noiseSteering = a.noiseSteeringWidth > 0
             ? GaussianHead("noise_steering", prefixWidth: a.prefixWidth, extraInputs: 0, width: a.noiseSteeringWidth,
-                           outputs: io.chunkCount, bound: a.noiseSteeringBound, initialStd: 1,
+                           outputs: io.chunkCount, bound: a.noiseSteeringBound, initialStd: a.noiseSteeringStd,
                            sharedStd: a.noiseSteeringSharedStd, layout: &layout)
             : nil
         if a.residualWidth > 0 {

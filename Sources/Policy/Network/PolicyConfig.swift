@@ -125,6 +125,10 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         /// start's scale, drowned on one entry by the other H·D − 1, is pooled over all of
         /// them (on `place` σ still stays near 1; docs/results.md, "What holds noise steering").
         public var noiseSteeringSharedStd: Bool = false
+        /// σ of a fresh steering head. 1 starts RL at the SFT policy as deployed; below 1 the
+        /// start is drawn nearer the head's mean. PPO barely moves σ on its own
+        /// (docs/results.md, "What holds noise steering"), so this sets its exploration.
+        public var noiseSteeringStd: Double = 1
         /// Hidden width of the residual head (0: none). With a head, a smooth correction
         /// `B·c`, `c ~ N(μ(o, chunk), σ²)` over the `residualFrequencies` lowest cosines of
         /// each joint, is added to the flow's chunk (``SamplerMethod/residual``; Ankile et al.
@@ -217,6 +221,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         try check(a.valueTimeInputs >= 0 && a.valueTimeInputs <= 64, "architecture.valueTimeInputs", a.valueTimeInputs, "in 0...64")
         try check(a.noiseSteeringWidth >= 0 && a.noiseSteeringWidth <= 1 << 20, "architecture.noiseSteeringWidth", a.noiseSteeringWidth, "in 0...1048576 (0: no steering head)")
         try check(a.noiseSteeringBound > 0 && a.noiseSteeringBound <= 10, "architecture.noiseSteeringBound", a.noiseSteeringBound, "in (0, 10]")
+        try check(a.noiseSteeringStd >= 0.05 && a.noiseSteeringStd <= 2, "architecture.noiseSteeringStd", a.noiseSteeringStd, "in [0.05, 2]")
         try check(a.residualWidth >= 0 && a.residualWidth <= 1 << 20, "architecture.residualWidth", a.residualWidth, "in 0...1048576 (0: no residual head)")
         try check(a.residualBound > 0 && a.residualBound <= 10, "architecture.residualBound", a.residualBound, "in (0, 10]")
         try check(a.residualStd >= 0.01 && a.residualStd <= 2, "architecture.residualStd", a.residualStd, "in [0.01, 2]")
@@ -322,6 +327,7 @@ extension PolicyConfig.Architecture {
         noiseSteeringWidth = other.noiseSteeringWidth
         noiseSteeringBound = other.noiseSteeringBound
         noiseSteeringSharedStd = other.noiseSteeringSharedStd
+        noiseSteeringStd = other.noiseSteeringStd
         residualWidth = other.residualWidth
         residualBound = other.residualBound
         residualStd = other.residualStd
@@ -354,6 +360,7 @@ extension PolicyConfig.Architecture {
         noiseSteeringWidth = try c.value(.noiseSteeringWidth, or: noiseSteeringWidth)
         noiseSteeringBound = try c.value(.noiseSteeringBound, or: noiseSteeringBound)
         noiseSteeringSharedStd = try c.value(.noiseSteeringSharedStd, or: noiseSteeringSharedStd)
+        noiseSteeringStd = try c.value(.noiseSteeringStd, or: noiseSteeringStd)
         residualWidth = try c.value(.residualWidth, or: residualWidth)
         residualBound = try c.value(.residualBound, or: residualBound)
         residualStd = try c.value(.residualStd, or: residualStd)

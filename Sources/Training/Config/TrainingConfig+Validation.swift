@@ -164,6 +164,15 @@ extension RLSettings {
         guard criticWarmupIterations >= 0 else { throw bad("rl.criticWarmupIterations", criticWarmupIterations, "at least 0") }
         guard criticOnlyEpochs >= 0 else { throw bad("rl.criticOnlyEpochs", criticOnlyEpochs, "at least 0") }
         guard criticOnlyEpochs == 0 || algorithm == .ppo else { throw bad("rl.criticOnlyEpochs", criticOnlyEpochs, "0 unless algorithm is ppo (GRPO has no critic)") }
+        if let anneal = startStdAnneal {
+            guard method == .noiseSteering, algorithm != .sac else {
+                throw bad("rl.startStdAnneal", "set", "only with method noise-steering under ppo or grpo (SAC's temperature sets σ)")
+            }
+            guard anneal.to >= 0.05, anneal.to <= 2 else { throw bad("rl.startStdAnneal.to", anneal.to, "in [0.05, 2]") }
+            guard anneal.from >= 0, anneal.until > anneal.from else {
+                throw bad("rl.startStdAnneal.until", anneal.until, "after rl.startStdAnneal.from (\(anneal.from)), which is at least 0")
+            }
+        }
         if algorithm == .grpo {
             guard groupSize >= 2 else { throw bad("rl.groupSize", groupSize, "at least 2") }
             guard environments % groupSize == 0 else {

@@ -272,6 +272,9 @@ public struct RLSettings: Codable, Sendable, Equatable {
     /// alone (0: none). The critic gets `epochs × minibatches` steps per iteration otherwise,
     /// few for fitting returns; the extra passes cost one value-head pass per minibatch.
     public var criticOnlyEpochs = 0
+    /// Noise steering under PPO or GRPO: lower the cap on the start's σ over training
+    /// (``StartStdAnneal``; nil: σ is the head's own throughout).
+    public var startStdAnneal: StartStdAnneal?
     /// GRPO: environments per group sharing a reset seed (G).
     public var groupSize = 8
     /// GRPO: groups whose mean score lies outside `[groupScoreMin, groupScoreMax]` are dropped.
@@ -426,6 +429,7 @@ extension RLSettings {
         anchorStepsPerIteration = try c.value(.anchorStepsPerIteration, or: anchorStepsPerIteration)
         criticWarmupIterations = try c.value(.criticWarmupIterations, or: criticWarmupIterations)
         criticOnlyEpochs = try c.value(.criticOnlyEpochs, or: criticOnlyEpochs)
+        startStdAnneal = try c.decodeIfPresent(StartStdAnneal.self, forKey: .startStdAnneal)
         groupSize = try c.value(.groupSize, or: groupSize)
         groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)
         groupScoreMax = try c.value(.groupScoreMax, or: groupScoreMax)

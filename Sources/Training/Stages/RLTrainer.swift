@@ -110,6 +110,7 @@ public final class RLTrainer {
         metrics.iteration = iteration
         let stepsBefore = environmentSteps
         let started = clock.now
+        capStartStd(at: iteration)
         let outcomes = try rollout(iteration)
         let rolledOut = clock.now
         metrics.record(outcomes)
