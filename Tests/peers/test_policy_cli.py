@@ -151,6 +151,16 @@ def test_bundled_place_policy_places_the_cube():
     assert successes >= 6, out
 
 
+def test_bundled_few_shot_policy_steers_its_start_and_places_the_cube():
+    # 80 demos + SAC over the flow's start: 95.2 % over 400 episodes (its model card); 8
+    # episodes with fewer than 6 successes would happen about 5 times in 1,000 for it.
+    directory = str(REPO_ROOT / "checkpoints" / "place-fewshot")
+    assert "noise_steering: 81272" in run("policy", "info", directory).stdout
+    out = run("eval-sim", "--task", "place", "--checkpoint", directory, "--episodes", "8", "--envs", "8").stdout
+    successes = int(out.split("checkpoint success ")[1].split("/")[0])
+    assert successes >= 6, out
+
+
 def test_eval_sim_with_the_exploration_sampler():
     # The exploration policy RL trains (Flow-SDE, smooth noise, a still gripper) on the same
     # episodes as the deployed ODE: the setups match, the noise changes how episodes go.
