@@ -5,12 +5,12 @@
 /// noise steering"), so without a schedule the start stays as noisy as it began.
 public struct StartStdAnneal: Codable, Sendable, Equatable {
     /// The σ the cap ends at.
-    public var to = 1.0
+    public var to: Double
     /// No cap up to and including this iteration.
-    public var from = 0
+    public var from: Int
     /// The cap is `to` from this iteration on, falling linearly from the head's initial σ
     /// (`policy.architecture.noiseSteeringStd`) after `from`.
-    public var until = 0
+    public var until: Int
 
     /// Settings with these values.
     public init(to: Double, from: Int, until: Int) {
