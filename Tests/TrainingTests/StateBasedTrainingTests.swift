@@ -113,6 +113,18 @@ struct StateBasedTrainingTests {
         }
     }
 
+    /// Trains a head-less SFT checkpoint into `directory` and returns a 2-iteration config that
+    /// adopts it and grows a head of width 16 for `method` (noise steering or residual).
+    static func headConfig(_ method: SamplerMethod, adopting directory: String) throws -> TrainingConfig {
+        _ = try RunTests.run(Fixtures.config(iterations: 0), in: directory)
+        var config = Fixtures.config(iterations: 2, method: method)
+        config.sft.fromCheckpoint = directory + "/checkpoints/sft"
+        if method == .noiseSteering { config.policy.architecture.noiseSteeringWidth = 16 } else { config.policy.architecture.residualWidth = 16 }
+        config.rl.granularity = .chunk
+        config.rl.criticWarmupIterations = 0
+        return config
+    }
+
     /// A flow without a steering or residual head is adopted by a config with one: it grows the
     /// head (registered last, starting as "no change"), RL trains the head and the critic and
     /// leaves every flow tensor bit-identical, and the saved checkpoint loads back with the head
@@ -121,13 +133,8 @@ struct StateBasedTrainingTests {
     func adoptedCheckpointGrowsAnRLHead(method: SamplerMethod, sharedStd: Bool) throws {
         let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
         defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
-        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
-        var config = Fixtures.config(iterations: 2, method: method)
-        config.sft.fromCheckpoint = first + "/checkpoints/sft"
-        if method == .noiseSteering { config.policy.architecture.noiseSteeringWidth = 16 } else { config.policy.architecture.residualWidth = 16 }
+        var config = try Self.headConfig(method, adopting: first)
         config.policy.architecture.noiseSteeringSharedStd = sharedStd
-        config.rl.granularity = .chunk
-        config.rl.criticWarmupIterations = 0
         let (run, lines) = try RunTests.run(config, in: second)
         let grown = method == .noiseSteering ? "noise-steering" : "residual"
         #expect(lines.contains { $0.hasPrefix("sft: the flow grows a \(grown) head of width 16") })
@@ -158,12 +165,7 @@ struct StateBasedTrainingTests {
     @Test func startStdAnnealCapsTheSteeringHead() throws {
         let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
         defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
-        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
-        var config = Fixtures.config(iterations: 2, method: .noiseSteering)
-        config.sft.fromCheckpoint = first + "/checkpoints/sft"
-        config.policy.architecture.noiseSteeringWidth = 16
-        config.rl.granularity = .chunk
-        config.rl.criticWarmupIterations = 0
+        var config = try Self.headConfig(.noiseSteering, adopting: first)
         config.rl.startStdAnneal = StartStdAnneal(to: 0.5, from: 0, until: 1)
         _ = try RunTests.run(config, in: second)
         let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy

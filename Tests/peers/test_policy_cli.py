@@ -142,12 +142,17 @@ def test_bundled_checkpoint_is_small_readable_and_documented(name):
     assert f"checkpoints/{name}" in card and "eval-sim" in card
 
 
+def place_successes(directory, episodes=8):
+    """Successes of `eval-sim` on `place` over `episodes`, and its output."""
+    out = run("eval-sim", "--task", "place", "--checkpoint", directory,
+              "--episodes", str(episodes), "--envs", str(episodes)).stdout
+    return int(out.split("checkpoint success ")[1].split("/")[0]), out
+
+
 def test_bundled_place_policy_places_the_cube():
     # 96.7 % over 600 episodes (its model card): 8 episodes with fewer than 6 successes would
     # happen about 2 times in 1,000 for a policy that good.
-    out = run("eval-sim", "--task", "place", "--checkpoint", str(REPO_ROOT / "checkpoints" / "place"),
-              "--episodes", "8", "--envs", "8").stdout
-    successes = int(out.split("checkpoint success ")[1].split("/")[0])
+    successes, out = place_successes(str(REPO_ROOT / "checkpoints" / "place"))
     assert successes >= 6, out
 
 
@@ -156,8 +161,7 @@ def test_bundled_few_shot_policy_steers_its_start_and_places_the_cube():
     # episodes with fewer than 6 successes would happen about 5 times in 1,000 for it.
     directory = str(REPO_ROOT / "checkpoints" / "place-fewshot")
     assert "noise_steering: 81272" in run("policy", "info", directory).stdout
-    out = run("eval-sim", "--task", "place", "--checkpoint", directory, "--episodes", "8", "--envs", "8").stdout
-    successes = int(out.split("checkpoint success ")[1].split("/")[0])
+    successes, out = place_successes(directory)
     assert successes >= 6, out
 
 
