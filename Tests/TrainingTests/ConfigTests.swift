@@ -131,12 +131,36 @@ struct ConfigTests {
             rl: {method: noise-steering, granularity: chunk, startStdAnneal: {to: 0.6, from: 10, until: 20}}
             """)
         let anneal = try #require(config.rl.startStdAnneal)
-        #expect(anneal == StartStdAnneal(to: 0.6, from: 10, until: 20))
-        #expect(anneal.cap(at: 10, initialStd: 0.9) == nil)
-        #expect(abs(anneal.cap(at: 15, initialStd: 0.9)! - 0.75) < 1e-12)
-        #expect(anneal.cap(at: 20, initialStd: 0.9) == 0.6 && anneal.cap(at: 500, initialStd: 0.9) == 0.6)
+        #expect(anneal == LinearAnneal(to: 0.6, from: 10, until: 20))
+        #expect(anneal.value(at: 10, start: 0.9) == nil)
+        #expect(abs(anneal.value(at: 15, start: 0.9)! - 0.75) < 1e-12)
+        #expect(anneal.value(at: 20, start: 0.9) == 0.6 && anneal.value(at: 500, start: 0.9) == 0.6)
         #expect(try TrainingConfig(yaml: try config.yaml()) == config)
         #expect(TrainingConfig().rl.startStdAnneal == nil)
+    }
+
+    /// `rl.actorLearningRateAnneal` keeps `actorLearningRate` through `from`, then moves it
+    /// linearly to `to` at `until` and holds it; it survives a YAML round trip, and SAC or a
+    /// negative rate is refused by name.
+    @Test func actorLearningRateAnnealFallsLinearly() throws {
+        let config = try TrainingConfig(yaml: """
+            rl: {actorLearningRate: 0.0003, actorLearningRateAnneal: {to: 0.00003, from: 200, until: 240}}
+            """)
+        #expect(config.rl.actorLearningRate(at: 1) == 3e-4 && config.rl.actorLearningRate(at: 200) == 3e-4)
+        #expect(abs(config.rl.actorLearningRate(at: 220) - 1.65e-4) < 1e-12)
+        #expect(config.rl.actorLearningRate(at: 240) == 3e-5 && config.rl.actorLearningRate(at: 360) == 3e-5)
+        #expect(try TrainingConfig(yaml: try config.yaml()) == config)
+        #expect(TrainingConfig().rl.actorLearningRate(at: 50) == TrainingConfig().rl.actorLearningRate)
+        for (yaml, field) in [("policy: {architecture: {noiseSteeringWidth: 64}}\nrl: {algorithm: sac, method: noise-steering, granularity: chunk, actorLearningRateAnneal: {to: 0, from: 1, until: 2}}", "rl.actorLearningRateAnneal"),
+                              ("rl: {actorLearningRateAnneal: {to: -0.1, from: 1, until: 2}}", "rl.actorLearningRateAnneal.to"),
+                              ("rl: {actorLearningRateAnneal: {to: 0, from: 5, until: 5}}", "rl.actorLearningRateAnneal.until")] {
+            do {
+                _ = try TrainingConfig(yaml: yaml)
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect(error.field == field, "\(error)")
+            }
+        }
     }
 
     @Test func wrongTypeNamesThePath() {

@@ -166,12 +166,30 @@ struct StateBasedTrainingTests {
         let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
         defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
         var config = try Self.headConfig(.noiseSteering, adopting: first)
-        config.rl.startStdAnneal = StartStdAnneal(to: 0.5, from: 0, until: 1)
+        config.rl.startStdAnneal = LinearAnneal(to: 0.5, from: 0, until: 1)
         _ = try RunTests.run(config, in: second)
         let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
         let logStd = try #require(trained.parameters.layout.entry(named: "noise_steering.log_std"))
         let cap = Float(log(0.5))
         #expect(logStd.range.allSatisfy { abs(trained.parameters.values[$0] - cap) < 0.05 })
+    }
+
+    /// `rl.actorLearningRateAnneal` sets the actor's rate per iteration: annealed to 0 from the
+    /// first iteration on, the steering head ends bit-identical to the adopted one while the
+    /// critic still trains (without the schedule the same config moves the head:
+    /// `adoptedCheckpointGrowsAnRLHead`).
+    @Test func actorLearningRateAnnealDrivesTheActorsRate() throws {
+        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
+        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
+        var config = try Self.headConfig(.noiseSteering, adopting: first)
+        config.rl.actorLearningRateAnneal = LinearAnneal(to: 0, from: 0, until: 1)
+        _ = try RunTests.run(config, in: second)
+        let adopted = try PolicyCheckpoint.load(from: second + "/checkpoints/sft").policy
+        let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
+        for e in trained.parameters.layout.entries where ParameterGroups.isRLHead(e.name) || ParameterGroups.isCritic(e.name) {
+            let moved = e.range.contains { trained.parameters.values[$0] != adopted.parameters.values[$0] }
+            #expect(moved == ParameterGroups.isCritic(e.name), "\(e.name) \(moved ? "moved" : "stayed")")
+        }
     }
 
     /// A checkpoint whose critic has no time inputs is adopted by a config that asks for

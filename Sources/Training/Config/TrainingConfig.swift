@@ -273,8 +273,12 @@ public struct RLSettings: Codable, Sendable, Equatable {
     /// few for fitting returns; the extra passes cost one value-head pass per minibatch.
     public var criticOnlyEpochs = 0
     /// Noise steering under PPO or GRPO: lower the cap on the start's σ over training
-    /// (``StartStdAnneal``; nil: σ is the head's own throughout).
-    public var startStdAnneal: StartStdAnneal?
+    /// (``LinearAnneal`` from the head's initial σ; nil: σ is the head's own throughout).
+    public var startStdAnneal: LinearAnneal?
+    /// PPO or GRPO: move the actor's learning rate linearly from `actorLearningRate` over
+    /// training (``LinearAnneal``; nil: constant), as PPO's own recipe anneals it, so that
+    /// late updates average the policy gradient's noise instead of following it.
+    public var actorLearningRateAnneal: LinearAnneal?
     /// GRPO: environments per group sharing a reset seed (G).
     public var groupSize = 8
     /// GRPO: groups whose mean score lies outside `[groupScoreMin, groupScoreMax]` are dropped.
@@ -429,7 +433,8 @@ extension RLSettings {
         anchorStepsPerIteration = try c.value(.anchorStepsPerIteration, or: anchorStepsPerIteration)
         criticWarmupIterations = try c.value(.criticWarmupIterations, or: criticWarmupIterations)
         criticOnlyEpochs = try c.value(.criticOnlyEpochs, or: criticOnlyEpochs)
-        startStdAnneal = try c.decodeIfPresent(StartStdAnneal.self, forKey: .startStdAnneal)
+        startStdAnneal = try c.decodeIfPresent(LinearAnneal.self, forKey: .startStdAnneal)
+        actorLearningRateAnneal = try c.decodeIfPresent(LinearAnneal.self, forKey: .actorLearningRateAnneal)
         groupSize = try c.value(.groupSize, or: groupSize)
         groupScoreMin = try c.value(.groupScoreMin, or: groupScoreMin)
         groupScoreMax = try c.value(.groupScoreMax, or: groupScoreMax)

@@ -260,7 +260,7 @@ public final class RLTrainer {
         guard !order.permutation.isEmpty else { return }
         let ppo = settings.algorithm == .ppo
         let warmup = ppo && iteration <= settings.criticWarmupIterations
-        optimizer.groups[0].learningRate = warmup ? 0 : Float(settings.actorLearningRate)
+        optimizer.groups[0].learningRate = warmup ? 0 : Float(settings.actorLearningRate(at: iteration))
         var rng = RandomSource(seed: RunSeeds.seed(seed, .update, index: UInt64(iteration)))
         let p = policy.prefixWidth, d = policy.dimension, g = options.groupCount
         let links = storage.chainLength
