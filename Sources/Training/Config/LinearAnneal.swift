@@ -27,6 +27,13 @@ public struct LinearAnneal: Codable, Sendable, Equatable {
         return start + (to - start) * progress
     }
 
+    /// Throws unless `from` is at least 0 and `until` comes after it; `field` names the setting.
+    func validateIterations(field: String) throws(ConfigError) {
+        guard from >= 0, until > from else {
+            throw bad(field + ".until", until, "after \(field).from (\(from)), which is at least 0")
+        }
+    }
+
     /// Decodes settings; every field is required.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownConfigKeys(CodingKeys.self)

@@ -169,16 +169,12 @@ extension RLSettings {
                 throw bad("rl.startStdAnneal", "set", "only with method noise-steering under ppo or grpo (SAC's temperature sets σ)")
             }
             guard anneal.to >= 0.05, anneal.to <= 2 else { throw bad("rl.startStdAnneal.to", anneal.to, "in [0.05, 2]") }
-            guard anneal.from >= 0, anneal.until > anneal.from else {
-                throw bad("rl.startStdAnneal.until", anneal.until, "after rl.startStdAnneal.from (\(anneal.from)), which is at least 0")
-            }
+            try anneal.validateIterations(field: "rl.startStdAnneal")
         }
         if let anneal = actorLearningRateAnneal {
             guard algorithm != .sac else { throw bad("rl.actorLearningRateAnneal", "set", "only under ppo or grpo (SAC keeps its rates)") }
             guard anneal.to >= 0, anneal.to < 1 else { throw bad("rl.actorLearningRateAnneal.to", anneal.to, "in [0, 1)") }
-            guard anneal.from >= 0, anneal.until > anneal.from else {
-                throw bad("rl.actorLearningRateAnneal.until", anneal.until, "after rl.actorLearningRateAnneal.from (\(anneal.from)), which is at least 0")
-            }
+            try anneal.validateIterations(field: "rl.actorLearningRateAnneal")
         }
         if algorithm == .grpo {
             guard groupSize >= 2 else { throw bad("rl.groupSize", groupSize, "at least 2") }
