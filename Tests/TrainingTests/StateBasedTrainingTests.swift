@@ -125,6 +125,18 @@ struct StateBasedTrainingTests {
         return config
     }
 
+    /// Runs `headConfig(.noiseSteering, …)` changed by `configure` in scratch directories and
+    /// returns the adopted (head grown, untrained) and the trained policy.
+    static func steeringRun(_ configure: (inout TrainingConfig) -> Void) throws -> (adopted: FlowPolicy, trained: FlowPolicy) {
+        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
+        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
+        var config = try headConfig(.noiseSteering, adopting: first)
+        configure(&config)
+        _ = try RunTests.run(config, in: second)
+        return (try PolicyCheckpoint.load(from: second + "/checkpoints/sft").policy,
+                try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy)
+    }
+
     /// A flow without a steering or residual head is adopted by a config with one: it grows the
     /// head (registered last, starting as "no change"), RL trains the head and the critic and
     /// leaves every flow tensor bit-identical, and the saved checkpoint loads back with the head
@@ -163,12 +175,7 @@ struct StateBasedTrainingTests {
     /// first iteration on, the trained head's log-std sits at log 0.5 (up to the updates'
     /// steps after the last cap) where a fresh head's is 0.
     @Test func startStdAnnealCapsTheSteeringHead() throws {
-        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
-        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
-        var config = try Self.headConfig(.noiseSteering, adopting: first)
-        config.rl.startStdAnneal = LinearAnneal(to: 0.5, from: 0, until: 1)
-        _ = try RunTests.run(config, in: second)
-        let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
+        let (_, trained) = try Self.steeringRun { $0.rl.startStdAnneal = LinearAnneal(to: 0.5, from: 0, until: 1) }
         let logStd = try #require(trained.parameters.layout.entry(named: "noise_steering.log_std"))
         let cap = Float(log(0.5))
         #expect(logStd.range.allSatisfy { abs(trained.parameters.values[$0] - cap) < 0.05 })
@@ -179,13 +186,7 @@ struct StateBasedTrainingTests {
     /// critic still trains (without the schedule the same config moves the head:
     /// `adoptedCheckpointGrowsAnRLHead`).
     @Test func actorLearningRateAnnealDrivesTheActorsRate() throws {
-        let first = Support.temporaryDirectory(), second = Support.temporaryDirectory()
-        defer { for d in [first, second] { try? FileManager.default.removeItem(atPath: d) } }
-        var config = try Self.headConfig(.noiseSteering, adopting: first)
-        config.rl.actorLearningRateAnneal = LinearAnneal(to: 0, from: 0, until: 1)
-        _ = try RunTests.run(config, in: second)
-        let adopted = try PolicyCheckpoint.load(from: second + "/checkpoints/sft").policy
-        let trained = try PolicyCheckpoint.load(from: second + "/checkpoints/rl-latest").policy
+        let (adopted, trained) = try Self.steeringRun { $0.rl.actorLearningRateAnneal = LinearAnneal(to: 0, from: 0, until: 1) }
         for e in trained.parameters.layout.entries where ParameterGroups.isRLHead(e.name) || ParameterGroups.isCritic(e.name) {
             let moved = e.range.contains { trained.parameters.values[$0] != adopted.parameters.values[$0] }
             #expect(moved == ParameterGroups.isCritic(e.name), "\(e.name) \(moved ? "moved" : "stayed")")

@@ -142,7 +142,7 @@ def test_bundled_checkpoint_is_small_readable_and_documented(name):
     assert f"checkpoints/{name}" in card and "eval-sim" in card
 
 
-def place_successes(directory, episodes=8, task="place", *extra):
+def eval_successes(directory, episodes=8, task="place", *extra):
     """Successes of `eval-sim` on `task` over `episodes`, and its output."""
     out = run("eval-sim", "--task", task, "--checkpoint", directory,
               "--episodes", str(episodes), "--envs", str(episodes), *extra).stdout
@@ -152,7 +152,7 @@ def place_successes(directory, episodes=8, task="place", *extra):
 def test_bundled_place_policy_places_the_cube():
     # 96.7 % over 600 episodes (its model card): 8 episodes with fewer than 6 successes would
     # happen about 2 times in 1,000 for a policy that good.
-    successes, out = place_successes(str(REPO_ROOT / "checkpoints" / "place"))
+    successes, out = eval_successes(str(REPO_ROOT / "checkpoints" / "place"))
     assert successes >= 6, out
 
 
@@ -161,7 +161,7 @@ def test_bundled_few_shot_policy_steers_its_start_and_places_the_cube():
     # episodes with fewer than 6 successes would happen about 5 times in 1,000 for it.
     directory = str(REPO_ROOT / "checkpoints" / "place-fewshot")
     assert "noise_steering: 81272" in run("policy", "info", directory).stdout
-    successes, out = place_successes(directory)
+    successes, out = eval_successes(directory)
     assert successes >= 6, out
 
 
@@ -171,7 +171,7 @@ def test_bundled_suite_policy_steers_its_start_and_places_the_named_cube():
     # 1,000 for it.
     directory = str(REPO_ROOT / "checkpoints" / "pick-place")
     assert "noise_steering: 81272" in run("policy", "info", directory).stdout
-    successes, out = place_successes(directory, 8, "pick-place", "--split", "heldout")
+    successes, out = eval_successes(directory, 8, "pick-place", "--split", "heldout")
     assert successes >= 6, out
 
 
