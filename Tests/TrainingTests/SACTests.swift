@@ -101,24 +101,19 @@ struct SACTests {
         config.rl.sac.priorCoefficient = prior
         try config.validate()
         let sac = try Self.trainer(config)
-        let o = sac.replay.observationWidth, d = sac.replay.startWidth, p = sac.policy.prefixWidth, rows = 16
+        let rows = 16
         var rng = RandomSource(seed: 7)
-        let observations = (0..<(rows * o)).map { _ in Float(rng.gaussian()) }
-        let conditions = (0..<rows).map(Int32.init)
-        var prefix = [Float]()
-        for r in 0..<rows { prefix += observations[(r * o)..<(r * o + p)] }
-        var mean = [Float](repeating: 0, count: rows * d), logStd = mean
-        func startDistribution() {
-            prefix.withUnsafeBufferPointer { sac.policy.loadPrefixFeatures($0, count: rows) }
-            _ = sac.policy.startDistribution(conditions: conditions, rows: rows, mean: &mean, logStd: &logStd)
-        }
-        func average(_ values: [Float]) -> Float { values.reduce(0, +) / Float(values.count) }
-        startDistribution()
+        let states = BanditStates(sac, rows: rows, rng: &rng)
+        let o = states.observationWidth, d = states.startWidth, observations = states.observations
+        func average(_ values: [Float]) -> Float { BanditStates.average(values) }
+        states.refresh()
+        var mean: [Float] { states.mean }
+        var logStd: [Float] { states.logStd }
         #expect(average(mean) == 0 && average(logStd) == 0, "a fresh head is N(0, I)")
         var totals = NoiseSAC.UpdateTotals()
         var updateRNG = RandomSource(seed: 8)
         for _ in 0..<40 {
-            startDistribution()
+            states.refresh()
             for r in 0..<rows {
                 for _ in 0..<4 {
                     let w = (0..<d).map { mean[r * d + $0] + _exp(logStd[r * d + $0]) * Float(rng.gaussian()) }
@@ -130,7 +125,7 @@ struct SACTests {
             }
             for _ in 0..<25 { sac.update(actor: true, totals: &totals, using: &updateRNG) }
         }
-        startDistribution()
+        states.refresh()
         let after = (mean: average(mean), logStd: average(logStd))
         if prior == 0 {
             #expect(after.mean > 0.6 && after.mean < 1.0, "mean start \(after.mean), log σ \(after.logStd), α \(sac.alpha)")
@@ -153,24 +148,43 @@ struct SACTests {
         let start = Array(UnsafeBufferPointer(start: store.values, count: store.count))
         var returns: [Double] = []
         for i in 1...20 { returns.append(try sac.iterate(i).meanReturn) }
+        Self.expectReturnRose(returns)
+        Self.expectOnlyTheHeadMoved(store, from: start)
+    }
+
+    /// The mean of the last three returns is above the first three's by a margin.
+    static func expectReturnRose(_ returns: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
         let early = returns.prefix(3).reduce(0, +) / 3, late = returns.suffix(3).reduce(0, +) / 3
-        #expect(late > early + 0.15, "mean return \(returns)")
+        #expect(late > early + 0.15, "mean return \(returns)", sourceLocation: sourceLocation)
+    }
+
+    /// Every steering-head tensor of `store` moved away from `start`, and no other tensor did.
+    static func expectOnlyTheHeadMoved(_ store: ParameterStore, from start: [Float], sourceLocation: SourceLocation = #_sourceLocation) {
         for e in store.layout.entries {
             let moved = e.range.contains { store.values[$0] != start[$0] }
-            #expect(moved == ParameterGroups.isRLHead(e.name), "\(e.name) \(moved ? "moved" : "stayed")")
+            #expect(moved == ParameterGroups.isRLHead(e.name), "\(e.name) \(moved ? "moved" : "stayed")", sourceLocation: sourceLocation)
         }
+    }
+
+    /// `config` run from a fresh SFT checkpoint in a new directory (the caller removes both):
+    /// the run, its log lines, its directory and the SFT run's.
+    static func adoptingRun(_ config: TrainingConfig) throws -> (run: TrainSimRun, lines: [String], dir: String, first: String) {
+        let first = Support.temporaryDirectory(), dir = Support.temporaryDirectory()
+        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
+        var config = config
+        config.sft.fromCheckpoint = first + "/checkpoints/sft"
+        let (run, lines) = try RunTests.run(config, in: dir)
+        return (run, lines, dir, first)
     }
 
     /// A run with `rl.algorithm: sac` trains the steering head alone (the flow and the PPO
     /// critic stay bit-identical), saves the critics beside `rl-latest`, and a run extended
     /// past its last iteration resumes them.
     @Test func runTrainsTheHeadAndResumesTheCritics() throws {
-        let first = Support.temporaryDirectory(), dir = Support.temporaryDirectory()
-        defer { for d in [first, dir] { try? FileManager.default.removeItem(atPath: d) } }
-        _ = try RunTests.run(Fixtures.config(iterations: 0), in: first)
         var config = Self.sacConfig(iterations: 2)
+        let (run, lines, dir, first) = try Self.adoptingRun(config)
+        defer { for d in [first, dir] { try? FileManager.default.removeItem(atPath: d) } }
         config.sft.fromCheckpoint = first + "/checkpoints/sft"
-        let (run, lines) = try RunTests.run(config, in: dir)
         #expect(lines.contains { $0.hasPrefix("rl: SAC over the flow's start") })
         #expect(run.state.rlIterations == 2)
         let adopted = try PolicyCheckpoint.load(from: dir + "/checkpoints/sft").policy
@@ -218,4 +232,32 @@ struct SACTests {
             #expect("\(error)".contains("SAC critics are missing"), "\(error)")
         }
     }
+}
+
+/// Fixed random observations for the bandit tests and the steering head's `N(μ, σ²)` at them.
+final class BanditStates {
+    let rows: Int, observationWidth: Int, startWidth: Int
+    let observations: [Float]
+    private let prefix: [Float], conditions: [Int32]
+    private let policy: FlowPolicy
+    /// The head's means and log-stds at every row after ``refresh()``.
+    private(set) var mean: [Float], logStd: [Float]
+
+    init(_ trainer: NoiseSAC, rows: Int, rng: inout RandomSource) {
+        let o = trainer.replay.observationWidth, p = trainer.policy.prefixWidth
+        self.rows = rows; observationWidth = o; startWidth = trainer.replay.startWidth; policy = trainer.policy
+        let observations = (0..<(rows * o)).map { _ in Float(rng.gaussian()) }
+        self.observations = observations
+        conditions = (0..<rows).map(Int32.init)
+        prefix = (0..<rows).flatMap { r in observations[(r * o)..<(r * o + p)] }
+        mean = .init(repeating: 0, count: rows * startWidth); logStd = mean
+    }
+
+    /// Recomputes ``mean`` and ``logStd`` with the head as it is now.
+    func refresh() {
+        prefix.withUnsafeBufferPointer { policy.loadPrefixFeatures($0, count: rows) }
+        _ = policy.startDistribution(conditions: conditions, rows: rows, mean: &mean, logStd: &logStd)
+    }
+
+    static func average(_ values: [Float]) -> Float { values.reduce(0, +) / Float(values.count) }
 }

@@ -1,5 +1,5 @@
 /// Soft actor-critic over the flow's start (`rl.algorithm: sac`, with `rl.method:
-/// noise-steering`; DSRL's SAC form). The actor and critic learning rates, γ and the
+/// noise-steering`; DSRL's SAC form), and the replay critics `ppo-replay-critic` shares. The actor and critic learning rates, γ and the
 /// gradient-norm clip are ``RLSettings``'s; ``RLSettings/criticWarmupIterations`` holds the
 /// actor still while the critics first fit.
 public struct SACSettings: Codable, Sendable, Equatable {
@@ -39,6 +39,18 @@ public struct SACSettings: Codable, Sendable, Equatable {
     public var criticWidth = 256
     /// Layer-normalize the critics' hidden layers (DSRL's critics do).
     public var criticLayerNorm = true
+    /// `ppo-replay-critic`: starts the surrogate scores per decision — the executed one and
+    /// this many − 1 fresh draws from the rollout's policy at the same observation, each with
+    /// its critic advantage (more starts per state average out the score function's noise).
+    public var startsPerDecision = 1
+    /// `ppo-replay-critic`: the observations the surrogate scores starts at — the rollout's own
+    /// decisions (`rollout`: the executed start first), or as many drawn uniformly from the
+    /// replay (`replay`: every start a fresh draw from the rollout's policy), so the head's
+    /// update covers every state seen so far, as SAC's actor does.
+    public var surrogateStates = SurrogateStates.rollout
+    /// `ppo-replay-critic`: draws from the rollout's policy that estimate the baseline
+    /// `E_{w′~π}[min_i Q_i(o, w′)]` of each scored start.
+    public var baselineStarts = 8
 
     /// Default settings.
     public init() {}
@@ -61,6 +73,9 @@ public struct SACSettings: Codable, Sendable, Equatable {
         actorEvery = try c.value(.actorEvery, or: actorEvery)
         criticWidth = try c.value(.criticWidth, or: criticWidth)
         criticLayerNorm = try c.value(.criticLayerNorm, or: criticLayerNorm)
+        startsPerDecision = try c.value(.startsPerDecision, or: startsPerDecision)
+        baselineStarts = try c.value(.baselineStarts, or: baselineStarts)
+        surrogateStates = try c.value(.surrogateStates, or: surrogateStates)
     }
 
     func validate() throws(ConfigError) {
@@ -77,5 +92,15 @@ public struct SACSettings: Codable, Sendable, Equatable {
         guard priorCoefficient >= 0 && priorCoefficient.isFinite else { throw bad("rl.sac.priorCoefficient", priorCoefficient, "at least 0") }
         guard actorEvery >= 1 else { throw bad("rl.sac.actorEvery", actorEvery, "at least 1") }
         guard criticWidth >= 1 && criticWidth <= 8_192 else { throw bad("rl.sac.criticWidth", criticWidth, "in 1…8,192") }
+        guard startsPerDecision >= 1 && startsPerDecision <= 64 else { throw bad("rl.sac.startsPerDecision", startsPerDecision, "in 1…64") }
+        guard baselineStarts >= 1 && baselineStarts <= 256 else { throw bad("rl.sac.baselineStarts", baselineStarts, "in 1…256") }
     }
+}
+
+/// Where `ppo-replay-critic`'s surrogate takes its observations (``SACSettings/surrogateStates``).
+public enum SurrogateStates: String, Codable, Sendable, CaseIterable {
+    /// The rollout's own decisions.
+    case rollout
+    /// Observations drawn uniformly from the replay.
+    case replay
 }

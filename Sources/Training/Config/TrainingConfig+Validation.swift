@@ -165,14 +165,14 @@ extension RLSettings {
         guard criticOnlyEpochs >= 0 else { throw bad("rl.criticOnlyEpochs", criticOnlyEpochs, "at least 0") }
         guard criticOnlyEpochs == 0 || algorithm == .ppo else { throw bad("rl.criticOnlyEpochs", criticOnlyEpochs, "0 unless algorithm is ppo (GRPO has no critic)") }
         if let anneal = startStdAnneal {
-            guard method == .noiseSteering, algorithm != .sac else {
+            guard method == .noiseSteering, !algorithm.usesReplayCritics else {
                 throw bad("rl.startStdAnneal", "set", "only with method noise-steering under ppo or grpo (SAC's temperature sets σ)")
             }
             guard anneal.to >= 0.05, anneal.to <= 2 else { throw bad("rl.startStdAnneal.to", anneal.to, "in [0.05, 2]") }
             try anneal.validateIterations(field: "rl.startStdAnneal")
         }
         if let anneal = actorLearningRateAnneal {
-            guard algorithm != .sac else { throw bad("rl.actorLearningRateAnneal", "set", "only under ppo or grpo (SAC keeps its rates)") }
+            guard !algorithm.usesReplayCritics else { throw bad("rl.actorLearningRateAnneal", "set", "only under ppo or grpo (the replay-critic algorithms keep their rates)") }
             guard anneal.to >= 0, anneal.to < 1 else { throw bad("rl.actorLearningRateAnneal.to", anneal.to, "in [0, 1)") }
             try anneal.validateIterations(field: "rl.actorLearningRateAnneal")
         }
@@ -182,15 +182,23 @@ extension RLSettings {
                 throw bad("rl.groupSize", groupSize, "a divisor of environment.envs (\(environments))")
             }
         }
-        if algorithm == .sac {
+        if algorithm.usesReplayCritics {
+            let name = algorithm.rawValue
             guard method == .noiseSteering else {
-                throw bad("rl.method", method.rawValue, "noise-steering with rl.algorithm sac (SAC trains the policy over the flow's start)")
+                throw bad("rl.method", method.rawValue, "noise-steering with rl.algorithm \(name) (its critics score the flow's start)")
             }
             guard !bootstrapTimeLimit else {
                 throw bad("rl.bootstrapTimeLimit", bootstrapTimeLimit,
-                          "false with rl.algorithm sac (the simulator resets on its own, so a cut episode's next observation is lost; give the critic the time left with policy.architecture.valueTimeInputs)")
+                          "false with rl.algorithm \(name) (the simulator resets on its own, so a cut episode's next observation is lost; give the critic the time left with policy.architecture.valueTimeInputs)")
             }
             try sac.validate()
+        }
+        if algorithm == .ppoReplayCritic {
+            let rows = environments * rolloutLength * sac.startsPerDecision
+            guard rows % minibatchSize == 0 else {
+                throw bad("rl.minibatchSize", minibatchSize,
+                          "a divisor of environment.envs × rl.rolloutLength × rl.sac.startsPerDecision (\(rows)) with rl.algorithm ppo-replay-critic")
+            }
         }
         guard groupScoreMin >= 0, groupScoreMin <= groupScoreMax, groupScoreMax <= 1 else {
             throw bad("rl.groupScoreMin…groupScoreMax", "\(groupScoreMin)…\(groupScoreMax)", "an interval inside [0, 1]")

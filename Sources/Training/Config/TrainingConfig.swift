@@ -121,6 +121,14 @@ public enum RLAlgorithm: String, Codable, Sendable, CaseIterable {
     /// Soft actor-critic over the flow's start, the flow frozen (`rl.method: noise-steering`;
     /// DSRL's SAC form): off-policy, every decision replayed (``SACSettings``).
     case sac
+    /// PPO's clipped surrogate over the flow's start (`rl.method: noise-steering`), with each
+    /// decision's advantage `min_i Q_i(o, w) − E_{w′~π}[min_i Q_i(o, w′)]` from SAC's twin
+    /// critics fitted on a replay of every decision, in place of GAE over one rollout: the
+    /// actor stays on-policy, the critics reuse all the data (``SACSettings``).
+    case ppoReplayCritic = "ppo-replay-critic"
+
+    /// Whether the algorithm fits ``SACSettings``' twin critics `Q(o, w)` on a replay.
+    public var usesReplayCritics: Bool { self == .sac || self == .ppoReplayCritic }
 }
 
 /// Cosines of smooth Flow-SDE noise (``RLSettings/noiseFrequencies``): one count for every

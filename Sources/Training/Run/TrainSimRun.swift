@@ -197,14 +197,15 @@ public final class TrainSimRun {
         let environment = try backend.makeEnvironment(config.environment, count: config.environment.envs,
                                                       seed: RunSeeds.seed(config.seed, .environments, index: UInt64(state.rlIterations)))
         let trainer: any RLStage
-        if config.rl.algorithm == .sac {
+        if config.rl.algorithm.usesReplayCritics {
             guard policy.steersNoise else {
                 throw ConfigError(field: "policy.architecture.noiseSteeringWidth", value: "0",
-                                  rule: "positive with rl.algorithm sac (checkpoint \(source) has no steering head)")
+                                  rule: "positive with rl.algorithm \(config.rl.algorithm.rawValue) (checkpoint \(source) has no steering head)")
             }
             let sac = NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                seed: config.seed, environmentSteps: state.environmentSteps)
-            report("rl: SAC over the flow's start: replay of \(config.rl.sac.replayCapacity) decisions, \(config.rl.sac.updatesPerStep) gradient steps of \(config.rl.sac.batchSize) per decision step from \(config.rl.sac.startDecisions) decisions on")
+            let actor = config.rl.algorithm == .sac ? "SAC" : "PPO's clipped surrogate under replay critics"
+            report("rl: \(actor) over the flow's start: replay of \(config.rl.sac.replayCapacity) decisions, \(config.rl.sac.updatesPerStep) gradient steps of \(config.rl.sac.batchSize) per decision step from \(config.rl.sac.startDecisions) decisions on")
             trainer = sac
         } else {
             trainer = try makeTrainer(policy: policy, normStats: normStats, environment: environment)

@@ -85,11 +85,9 @@ extension NoiseSAC {
     /// Draws `w = μ(o) + σ(o)·ε` for the minibatch's observation rows `observations`
     /// (`rows × observationWidth`, prefix first) into the batch's `sampled`, with the
     /// log-density per entry `ℓ = log π(w | o) / D` (so α's scale does not depend on the chunk size).
-    private func sampleStarts(at observations: UnsafePointer<Float>, using rng: inout RandomSource) {
-        let b = batch, rows = b.rows, o = b.observationWidth, p = b.prefixWidth, d = b.startWidth
-        for j in 0..<rows { (b.prefix + j * p).update(from: observations + j * o, count: p) }
-        policy.loadPrefixFeatures(UnsafeBufferPointer(start: b.prefix, count: rows * p), count: rows)
-        _ = policy.startDistribution(conditions: b.conditions, rows: rows, mean: b.mean, logStd: b.logStd)
+    func sampleStarts(at observations: UnsafePointer<Float>, in b: Batch? = nil, using rng: inout RandomSource) {
+        let b = b ?? batch, rows = b.rows, d = b.startWidth
+        loadStartDistribution(at: observations, in: b)
         rng.fillGaussian(b.noise, count: rows * d)
         let normalizer = 0.5 * _log(2 * Float.pi)
         for j in 0..<rows {
@@ -101,6 +99,14 @@ extension NoiseSAC {
             }
             b.logProb[j] = logProb / Float(d)
         }
+    }
+
+    /// The head's `N(μ(o), σ²)` for the observation rows `observations` into `b.mean`, `b.logStd`.
+    func loadStartDistribution(at observations: UnsafePointer<Float>, in b: Batch) {
+        let rows = b.rows, o = b.observationWidth, p = b.prefixWidth
+        for j in 0..<rows { (b.prefix + j * p).update(from: observations + j * o, count: p) }
+        policy.loadPrefixFeatures(UnsafeBufferPointer(start: b.prefix, count: rows * p), count: rows)
+        _ = policy.startDistribution(conditions: b.conditions, rows: rows, mean: b.mean, logStd: b.logStd)
     }
 
     /// A minibatch's buffers, allocated once.
@@ -143,13 +149,17 @@ extension NoiseSAC {
     /// Sums over an iteration's gradient steps.
     struct UpdateTotals {
         var criticLoss = 0.0, actorLoss = 0.0, meanQ = 0.0, gradNorm = 0.0, prior = 0.0
-        var criticSteps = 0, actorSteps = 0, skipped = 0
+        /// The clipped surrogate's (`ppo-replay-critic`): approximate KL and clip fraction.
+        var ratioKL = 0.0, clipFraction = 0.0
+        var criticSteps = 0, actorSteps = 0, skipped = 0, surrogateSteps = 0
 
         func write(into m: inout IterationMetrics) {
             if criticSteps > 0 { m.vLoss = criticLoss / Double(criticSteps); m.meanQ = meanQ / Double(criticSteps) }
             if actorSteps > 0 {
                 m.pgLoss = actorLoss / Double(actorSteps); m.gradNorm = gradNorm / Double(actorSteps)
-                m.approxKL = prior / Double(actorSteps)
+                // SAC: the KL to the flow's start per entry; PPO: the ratio's, per decision.
+                m.approxKL = (surrogateSteps > 0 ? ratioKL : prior) / Double(actorSteps)
+                m.clipFraction = clipFraction / Double(actorSteps)
             }
             m.skippedUpdates = skipped
         }

@@ -14,6 +14,11 @@ import Policy
 /// episode ends, timeouts included (``RLSettings/bootstrapTimeLimit`` false): the simulator
 /// resets on its own, so the observation after a cut is the next episode's. The critics read
 /// the episode's time left when the policy's critic does (``PolicyConfig/Architecture/valueTimeInputs``).
+///
+/// Under `rl.algorithm: ppo-replay-critic` the critics learn the same way, but the actor is
+/// PPO's: after the rollout, ``RLSettings/epochs`` passes of the clipped surrogate over the
+/// rollout's decisions (or replayed observations, ``SACSettings/surrogateStates``), each
+/// advantage read from the critics (NoiseSAC+ClippedSurrogate.swift).
 public final class NoiseSAC: RLStage {
     /// The policy whose steering head is trained (the flow and encoder stay frozen).
     public let policy: FlowPolicy
@@ -59,7 +64,9 @@ public final class NoiseSAC: RLStage {
     /// The environments' time features, rewritten every decision step.
     private var timeScratch: [Float]
     let batch: Batch
-    private let prefixWidth: Int, timeWidth: Int, startWidth: Int
+    /// `ppo-replay-critic`: the rollout's decisions and the surrogate's minibatch buffers (nil under SAC).
+    let onPolicy: OnPolicyDecisions?
+    let prefixWidth: Int, timeWidth: Int, startWidth: Int
 
     /// A trainer for `policy` (which must have a steering head) in `environment`; `normStats` are the checkpoint's.
     public init(policy: FlowPolicy, normStats: NormStatsFile, environment: any VectorChunkEnvironment, settings: RLSettings,
@@ -91,7 +98,9 @@ public final class NoiseSAC: RLStage {
         optimizer = AdamW(groups: [AdamW.Group(name: "actor", layout: policy.parameters.layout, learningRate: Float(settings.actorLearningRate),
                                                weightDecay: 0, where: ParameterGroups.isRLHead)])
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
-        critics = TwinQNetwork(inputs: observationWidth + startWidth, width: sac.criticWidth, capacity: sac.batchSize, layerNorm: sac.criticLayerNorm,
+        let ppo = settings.algorithm == .ppoReplayCritic
+        critics = TwinQNetwork(inputs: observationWidth + startWidth, width: sac.criticWidth,
+                               capacity: ppo ? max(sac.batchSize, settings.minibatchSize) : sac.batchSize, layerNorm: sac.criticLayerNorm,
                                seed: RunSeeds.seed(seed, .initialization, index: 1 << 20))
         criticOptimizer = AdamW(groups: [AdamW.Group(name: "critic", ranges: [0..<critics.parameters.count],
                                                      learningRate: Float(settings.criticLearningRate), weightDecay: 0)])
@@ -105,6 +114,9 @@ public final class NoiseSAC: RLStage {
         temperatureOptimizer.maxGradientNorm = nil
         replay = TransitionReplay(capacity: sac.replayCapacity, observationWidth: observationWidth, startWidth: startWidth)
         batch = Batch(rows: sac.batchSize, observationWidth: observationWidth, prefixWidth: prefixWidth, startWidth: startWidth)
+        onPolicy = ppo ? OnPolicyDecisions(decisions: n * settings.rolloutLength, startsPerDecision: sac.startsPerDecision,
+                                           batch: Batch(rows: settings.minibatchSize, observationWidth: observationWidth,
+                                                        prefixWidth: prefixWidth, startWidth: startWidth)) : nil
     }
 
     /// The temperature α.
@@ -121,6 +133,8 @@ public final class NoiseSAC: RLStage {
         var rng = RandomSource(seed: RunSeeds.seed(seed, .rollout, index: UInt64(iteration)))
         var updateRNG = RandomSource(seed: RunSeeds.seed(seed, .update, index: UInt64(iteration)))
         let actorActive = iteration > settings.criticWarmupIterations
+        // SAC steps the actor between decision steps; PPO's surrogate runs after the rollout.
+        let actorBetweenSteps = actorActive && onPolicy == nil
         if observations == nil {
             observations = try environment.reset(groupSize: 1)
             self.clock?.reset()
@@ -129,7 +143,7 @@ public final class NoiseSAC: RLStage {
         var outcomes: [EpisodeOutcome] = []
         var totals = UpdateTotals()
         let n = environment.count, o = prefixWidth + timeWidth, d = startWidth
-        for _ in 0..<settings.rolloutLength {
+        for t in 0..<settings.rolloutLength {
             policy.encode(try packer.pack(observations!))
             recordCurrentRows()
             currentRows.withUnsafeBufferPointer { rows in
@@ -138,6 +152,7 @@ public final class NoiseSAC: RLStage {
                 }
             }
             sampler.sample(policy, into: chain, using: &rng)
+            onPolicy?.record(step: t, observations: currentRows, starts: chain.state(0))
             for e in 0..<n { chunks[e] = actionNormalizer.invert(chain.chunk(e)) }
             let step = try environment.step(chunks: chunks, length: policy.config.io.executedHorizon)
             for e in 0..<n {
@@ -153,9 +168,14 @@ public final class NoiseSAC: RLStage {
             observations = step.observations
             if replay.count >= settings.sac.startDecisions {
                 let before = clock.now
-                for _ in 0..<settings.sac.updatesPerStep { update(actor: actorActive, totals: &totals, using: &updateRNG) }
+                for _ in 0..<settings.sac.updatesPerStep { update(actor: actorBetweenSteps, totals: &totals, using: &updateRNG) }
                 updateTime += clock.now - before
             }
+        }
+        if actorActive, let onPolicy {
+            let before = clock.now
+            updateActorByClippedSurrogate(onPolicy, totals: &totals, using: &updateRNG)
+            updateTime += clock.now - before
         }
         let finished = clock.now
         metrics.record(outcomes)

@@ -47,6 +47,11 @@ public final class TransitionReplay {
         count = min(count + 1, capacity)
     }
 
+    /// Copies transition `index`'s observation (below ``count``) to `destination`.
+    public func copyObservation(_ index: Int, to destination: UnsafeMutablePointer<Float>) {
+        observations.withUnsafeBufferPointer { destination.update(from: $0.baseAddress! + index * observationWidth, count: observationWidth) }
+    }
+
     /// Copies transitions `indices` (each below ``count``) into the minibatch buffers, row j
     /// from `indices[j]`: observations and next observations `rows × observationWidth`,
     /// starts `rows × startWidth`, rewards and terminal flags (1 or 0) `rows`.

@@ -52,12 +52,13 @@ extension Bench {
             let environment = try SimTrainingBackend(policy: settings.policy)
                 .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
             let normStats = NormStatsFile(normStats: ["state": state, "actions": stats])
-            let sac = settings.rl.algorithm == .sac
+            let sac = settings.rl.algorithm.usesReplayCritics
             let trainer: any RLStage = sac
                 ? NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: settings.rl, seed: 0)
                 : RLTrainer(policy: policy, normStats: normStats, environment: environment, settings: settings.rl, seed: 0)
             let e = settings.environment, r = settings.rl
-            let updates = sac ? "\(r.sac.updatesPerStep) SAC steps of \(r.sac.batchSize) per decision step, critics \(r.sac.criticWidth) wide"
+            let surrogate = r.algorithm == .ppoReplayCritic ? ", then \(r.epochs) surrogate epochs × minibatch \(r.minibatchSize)" : ""
+            let updates = sac ? "\(r.sac.updatesPerStep) critic steps of \(r.sac.batchSize) per decision step, critics \(r.sac.criticWidth) wide\(surrogate)"
                 : "\(r.epochs) epochs × minibatch \(r.minibatchSize)"
             print("bench train: \(config), task \(e.task), \(e.envs) envs on \(e.threads) threads, \(r.algorithm.rawValue) \(r.method.rawValue), K = \(settings.policy.denoisingSteps), H = \(settings.policy.horizon), H_exec = \(settings.policy.executedHorizon), T = \(r.rolloutLength), \(updates); \(policy.parameters.count) parameters; OpenBLAS \(core)")
             _ = try trainer.iterate(1)
