@@ -99,14 +99,12 @@ extension NoiseSAC {
                           dMean: UnsafeMutablePointer<Float>, dLogStd: UnsafeMutablePointer<Float>)
         -> (loss: Float, ratio: Float, clipped: Bool, prior: Float) {
         let perEntry = 1 / Float(d)
-        var logProb: Float = 0, prior: Float = 0
+        var prior: Float = 0
         for k in 0..<d {
-            let z = (w[k] - mean[k]) * _exp(-logStd[k])
-            logProb -= 0.5 * z * z + logStd[k]
             let sigma = _exp(logStd[k])
             prior += (0.5 * (mean[k] * mean[k] + sigma * sigma - 1) - logStd[k]) * perEntry
         }
-        let ratio = _exp(ratioScale * (logProb * perEntry - oldLogProb))
+        let ratio = _exp(ratioScale * (logDensityPerEntry(w, mean: mean, logStd: logStd, dimension: d) - oldLogProb))
         let bounded = min(max(ratio, 1 - epsilon), 1 + epsilon)
         // The unclipped term is the minimum (or both are equal) exactly when its gradient flows.
         let active = ratio * advantage <= bounded * advantage
@@ -118,6 +116,16 @@ extension NoiseSAC {
         }
         let loss = -min(ratio * advantage, bounded * advantage) * weight + beta * prior * weight
         return (loss, ratio, !active, prior)
+    }
+
+    /// `log N(w; mean, σ²)` per entry without its normalizer (which cancels in every ratio).
+    static func logDensityPerEntry(_ w: UnsafePointer<Float>, mean: UnsafePointer<Float>, logStd: UnsafePointer<Float>, dimension d: Int) -> Float {
+        var logProb: Float = 0
+        for k in 0..<d {
+            let z = (w[k] - mean[k]) * _exp(-logStd[k])
+            logProb -= 0.5 * z * z + logStd[k]
+        }
+        return logProb / Float(d)
     }
 
     /// Fills `data`'s scored starts (the executed start, then fresh draws; only fresh draws at
@@ -157,17 +165,12 @@ extension NoiseSAC {
             data.starts.withUnsafeMutableBufferPointer { starts in
                 for (j, r) in indices.enumerated() {
                     (starts.baseAddress! + r * d).update(from: b.sampled + j * d, count: d)
-                    var logProb: Float = 0
-                    for c in 0..<d {
-                        let i = j * d + c, z = (b.sampled[i] - b.mean[i]) * _exp(-b.logStd[i])
-                        logProb -= 0.5 * z * z + b.logStd[i]
-                    }
-                    data.oldLogProb[r] = logProb / Float(d)
+                    data.oldLogProb[r] = Self.logDensityPerEntry(b.sampled + j * d, mean: b.mean + j * d, logStd: b.logStd + j * d, dimension: d)
                     data.advantages[r] = q[j] - baseline[j]
                 }
             }
         }
-        if settings.normalizeAdvantages { Self.normalize(&data.advantages) }
+        if settings.normalizeAdvantages { data.advantages = PPOLoss.normalizeAdvantages(data.advantages) }
     }
 
     /// `min_i Q_i(o, w)` for the batch's observation rows and `starts`.
@@ -175,14 +178,5 @@ extension NoiseSAC {
         b.assemble(b.observations, starts)
         critics.forward(b.qInput, rows: b.rows, out: b.q)
         for j in 0..<b.rows { out[j] = min(b.q[j], b.q[b.rows + j]) }
-    }
-
-    /// Zero mean, unit standard deviation (PPO's advantage normalization).
-    static func normalize(_ values: inout [Float]) {
-        guard values.count > 1 else { return }
-        let mean = values.reduce(0, +) / Float(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(values.count - 1)
-        let inverse = 1 / (variance.squareRoot() + 1e-8)
-        for i in values.indices { values[i] = (values[i] - mean) * inverse }
     }
 }
