@@ -87,10 +87,24 @@ public struct RawObservation: Codable, Sendable, Equatable {
     public var state: [Float]
     /// The instruction.
     public var prompt: String
+    /// What only a simulator knows (SimTrainer's `ObjectState` features), for a teacher or
+    /// a critic; empty on hardware. The policy's own inputs never include it: packing reads
+    /// `images`, `state` and `prompt` only.
+    public var privileged: [Float]
 
     /// Creates an observation.
-    public init(images: [String: RGBFrame], state: [Float], prompt: String) {
-        self.images = images; self.state = state; self.prompt = prompt
+    public init(images: [String: RGBFrame], state: [Float], prompt: String, privileged: [Float] = []) {
+        self.images = images; self.state = state; self.prompt = prompt; self.privileged = privileged
+    }
+
+    private enum CodingKeys: String, CodingKey { case images, state, prompt, privileged }
+
+    /// Decodes an observation; `privileged` may be absent (an observation from hardware).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(images: try c.decode([String: RGBFrame].self, forKey: .images), state: try c.decode([Float].self, forKey: .state),
+                  prompt: try c.decode(String.self, forKey: .prompt),
+                  privileged: try c.decodeIfPresent([Float].self, forKey: .privileged) ?? [])
     }
 }
 

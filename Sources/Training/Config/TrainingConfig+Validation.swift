@@ -82,6 +82,13 @@ extension SFTSettings {
         }
         guard weightDecay >= 0, weightDecay < 1 else { throw bad("sft.weightDecay", weightDecay, "in [0, 1)") }
         guard maxGradNorm > 0 else { throw bad("sft.maxGradNorm", maxGradNorm, "positive") }
+        guard (0...32).contains(randomShift) else { throw bad("sft.randomShift", randomShift, "in 0…32 pixels") }
+        if let teacher {
+            guard !teacher.isEmpty else { throw bad("sft.teacher", "\"\"", "a checkpoint directory") }
+            guard fromCheckpoint == nil else { throw bad("sft.teacher", teacher, "unset when sft.fromCheckpoint is set (one source of the policy)") }
+            guard steps >= distill.rounds else { throw bad("sft.steps", steps, "at least sft.distill.rounds (\(distill.rounds)): every DAgger round trains") }
+        }
+        try distill.validate()
     }
 }
 

@@ -107,6 +107,15 @@ public struct SFTSettings: Codable, Sendable, Equatable {
     public var weightDecay = 0.01
     /// Global gradient-norm clip.
     public var maxGradNorm = 1.0
+    /// Random-shift augmentation of camera images (DrQ): pad by this many pixels, crop back at
+    /// a random offset per sample; 0 is off. No effect on a policy without cameras.
+    public var randomShift = 0
+    /// Distil this checkpoint (a policy that may read the simulator's object state, e.g. a
+    /// bundled state-based RL policy) into the configured policy by DAgger (``distill``)
+    /// instead of flow matching on scripted demonstrations; `nil` trains on demos.
+    public var teacher: String?
+    /// The DAgger schedule when `teacher` is set.
+    public var distill = DistillationSettings()
 
     /// Default settings.
     public init() {}
@@ -400,6 +409,9 @@ extension SFTSettings {
         finalLearningRate = try c.value(.finalLearningRate, or: finalLearningRate)
         weightDecay = try c.value(.weightDecay, or: weightDecay)
         maxGradNorm = try c.value(.maxGradNorm, or: maxGradNorm)
+        randomShift = try c.value(.randomShift, or: randomShift)
+        teacher = try c.decodeIfPresent(String.self, forKey: .teacher)
+        distill = try c.value(.distill, or: distill)
     }
 }
 

@@ -16,9 +16,9 @@ public final class TrainSimRun {
     /// Receives progress lines.
     public var report: (String) -> Void
     /// Where the run stands.
-    public private(set) var state: RunState
-    private let checkpoints: RunCheckpoints
-    private let log: RunLog
+    public internal(set) var state: RunState
+    let checkpoints: RunCheckpoints
+    let log: RunLog
     private let configText: String
 
     /// Opens (or resumes) the run in `directory`; a directory holding a different config is
@@ -56,7 +56,7 @@ public final class TrainSimRun {
         try runEvaluation()
     }
 
-    private func provenance(steps: Int, evalSuccess: Double?) -> PolicyConfig.Provenance {
+    func provenance(steps: Int, evalSuccess: Double?) -> PolicyConfig.Provenance {
         PolicyConfig.Provenance(task: config.environment.task, trainingConfig: configText, seed: config.seed,
                                 steps: steps, evalSuccess: evalSuccess)
     }
@@ -82,6 +82,7 @@ public final class TrainSimRun {
 
     func runSFT() throws {
         if let source = config.sft.fromCheckpoint { return try adopt(source) }
+        if let teacher = config.sft.teacher { return try runDistillation(teacher: teacher) }
         let total = config.sft.steps
         guard state.sftSteps < total || !checkpoints.exists("sft") else { return }
         let clock = ContinuousClock()

@@ -3,8 +3,8 @@ import SimTrainer
 
 /// The simulator's ``SimTrainer/VectorEnvironment`` as a ``VectorChunkEnvironment``:
 /// observations become ``Policy/RawObservation``s (the raw RGB8 renders of the cameras
-/// the policy reads, the noisy joint state, the instruction), chunk results and finished
-/// episodes are passed through.
+/// the policy reads, the noisy joint state, the instruction, and the object features as
+/// `privileged` for a teacher or critic), chunk results and finished episodes are passed through.
 public final class SimChunkEnvironment: VectorChunkEnvironment {
     /// The wrapped environments.
     public let vector: VectorEnvironment
@@ -70,7 +70,8 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
                 }
                 images[camera] = RGBFrame(width: o.cameraWidth, height: o.cameraHeight, rgb: pixels)
             }
-            raw.append(RawObservation(images: images, state: o.policyState(includingObjects: objectState), prompt: o.prompt))
+            raw.append(RawObservation(images: images, state: o.policyState(includingObjects: objectState), prompt: o.prompt,
+                                      privileged: o.objectState))
         }
         return raw
     }

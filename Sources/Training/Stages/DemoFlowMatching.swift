@@ -1,28 +1,36 @@
 import Policy
 
-/// The flow-matching loss (flow-rl.md §2) on minibatches of demonstrations: each draws
-/// `batchSize` (observation, chunk) samples, noise `ε` and times `t ~ 0.001 + 0.999·Beta(1.5, 1)`
-/// from one seeded stream. SFT steps on it; the RL stage adds it to the actor's gradient as
-/// the demonstration anchor (``RLSettings/demoLossCoefficient``).
+/// The flow-matching loss (flow-rl.md §2) on minibatches of labelled samples (demonstrations,
+/// or a distillation stage's teacher-labelled states): each draws `batchSize` (observation,
+/// chunk) samples, noise `ε`, times `t ~ 0.001 + 0.999·Beta(1.5, 1)` and, with `randomShift`,
+/// one image shift per sample from one seeded stream. SFT steps on it; the RL stage adds it to
+/// the actor's gradient as the demonstration anchor (``RLSettings/demoLossCoefficient``).
 public final class DemoFlowMatching {
     /// The policy whose gradients it accumulates into.
     public let policy: FlowPolicy
-    /// The demonstrations.
-    public let dataset: DemoDataset
+    /// Where the samples come from.
+    public let samples: any ChunkSamples
     /// Samples per minibatch.
     public let batchSize: Int
-    private let samples: [(episode: Int, step: Int)]
+    /// Random-shift augmentation (DrQ): pad every camera image by this many pixels and crop
+    /// it back at a random offset before encoding; 0 is off.
+    public let randomShift: Int
     private let packer: ObservationPacker
     private let actionNormalizer: any VectorTransform
     private var observations: [RawObservation] = []
     private var actions: [Float] = [], noise: [Float] = [], times: [Float] = [], chunk: [Float] = []
 
     /// Minibatches of `batchSize` from `dataset`, normalized with `normStats` (the checkpoint's).
-    public init(policy: FlowPolicy, dataset: DemoDataset, normStats: NormStatsFile, batchSize: Int) {
+    public convenience init(policy: FlowPolicy, dataset: DemoDataset, normStats: NormStatsFile, batchSize: Int, randomShift: Int = 0) {
+        self.init(policy: policy, samples: DemoSamples(dataset), normStats: normStats, batchSize: batchSize, randomShift: randomShift)
+    }
+
+    /// Minibatches of `batchSize` from `samples`, normalized with `normStats` (the checkpoint's).
+    public init(policy: FlowPolicy, samples: any ChunkSamples, normStats: NormStatsFile, batchSize: Int, randomShift: Int = 0) {
         self.policy = policy
-        self.dataset = dataset
+        self.samples = samples
         self.batchSize = batchSize
-        samples = dataset.samples
+        self.randomShift = randomShift
         let kind = policy.config.io.normalization
         packer = ObservationPacker(config: policy.config, tokenizer: policy.tokenizer, stateNormalizer: kind.normalizer(normStats.normStats["state"]!))
         actionNormalizer = kind.normalizer(normStats.normStats["actions"]!)
@@ -35,7 +43,7 @@ public final class DemoFlowMatching {
     /// false a frozen encoder gets no gradient. `count` samples (default ``batchSize``).
     public func accumulateGradient(_ streamSeed: UInt64, count: Int? = nil, scale: Float = 1, throughEncoder: Bool = true) throws -> Float {
         let count = count ?? batchSize
-        guard count > 0 else { return 0 }
+        guard count > 0, samples.sampleCount > 0 else { return 0 }
         var rng = RandomSource(seed: streamSeed)
         let h = policy.config.io.actionHorizon
         observations.removeAll(keepingCapacity: true)
@@ -43,14 +51,20 @@ public final class DemoFlowMatching {
         noise.removeAll(keepingCapacity: true)
         times.removeAll(keepingCapacity: true)
         for _ in 0..<count {
-            let (e, t) = samples[rng.index(below: samples.count)]
-            observations.append(dataset.observation(episode: e, step: t))
-            dataset.chunk(episode: e, step: t, horizon: h, into: &chunk)
+            let index = rng.index(below: samples.sampleCount)
+            observations.append(samples.observation(sample: index))
+            samples.chunk(sample: index, horizon: h, into: &chunk)
             actions.append(contentsOf: actionNormalizer.apply(chunk))
             times.append(FlowMatchingLoss.sampleTime(using: &rng))
         }
         for _ in 0..<actions.count { noise.append(rng.gaussian()) }
-        let batch = try packer.pack(observations)
+        var batch = try packer.pack(observations)
+        if randomShift > 0 {
+            for (c, camera) in policy.config.io.cameras.enumerated() {
+                RandomShift.apply(&batch.images[c], count: count, channels: 3, height: camera.height, width: camera.width,
+                                  pad: randomShift, using: &rng)
+            }
+        }
         return FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
                                      accumulateGradient: true, gradientScale: scale, throughEncoder: throughEncoder)
     }

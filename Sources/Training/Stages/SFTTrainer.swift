@@ -9,7 +9,7 @@ public final class SFTTrainer {
     /// The policy being trained.
     public var policy: FlowPolicy { batches.policy }
     /// The demonstrations.
-    public var dataset: DemoDataset { batches.dataset }
+    public var samples: any ChunkSamples { batches.samples }
     /// Settings.
     public let settings: SFTSettings
     /// AdamW over the SFT group.
@@ -17,9 +17,15 @@ public final class SFTTrainer {
     private let batches: DemoFlowMatching
 
     /// A trainer for `policy` on `dataset` with `normStats` (from the dataset).
-    public init(policy: FlowPolicy, dataset: DemoDataset, normStats: NormStatsFile, settings: SFTSettings) {
+    public convenience init(policy: FlowPolicy, dataset: DemoDataset, normStats: NormStatsFile, settings: SFTSettings) {
+        self.init(policy: policy, samples: DemoSamples(dataset), normStats: normStats, settings: settings)
+    }
+
+    /// A trainer for `policy` on `samples` (demonstrations or a distillation aggregate) with `normStats`.
+    public init(policy: FlowPolicy, samples: any ChunkSamples, normStats: NormStatsFile, settings: SFTSettings) {
         self.settings = settings
-        batches = DemoFlowMatching(policy: policy, dataset: dataset, normStats: normStats, batchSize: settings.batchSize)
+        batches = DemoFlowMatching(policy: policy, samples: samples, normStats: normStats, batchSize: settings.batchSize,
+                                   randomShift: settings.randomShift)
         optimizer = AdamW(groups: ParameterGroups.sft(policy, learningRate: Float(settings.learningRate), weightDecay: Float(settings.weightDecay)))
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
     }
