@@ -31,6 +31,8 @@ public enum CameraError: Error, Equatable, Sendable, CustomStringConvertible {
     case bufferTooSmall(needed: Int, available: Int)
     /// Writing a PNG file failed.
     case imageWriteFailed(path: String, reason: String)
+    /// Compressing an image to JPEG failed.
+    case encodeFailed(reason: String)
 
     /// What happened, where, and what to do.
     public var description: String {
@@ -68,6 +70,8 @@ public enum CameraError: Error, Equatable, Sendable, CustomStringConvertible {
             return "output buffer holds \(available) elements, \(needed) needed. Fix: allocate the size the preprocessor reports."
         case let .imageWriteFailed(path, reason):
             return "cannot write \(path): \(reason). Fix: check the directory exists and is writable."
+        case let .encodeFailed(reason):
+            return "cannot compress an image to JPEG: \(reason). Fix: pass a non-empty image and a quality of 1…100."
         }
     }
 

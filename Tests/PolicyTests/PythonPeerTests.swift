@@ -59,10 +59,17 @@ struct PythonPeerTests {
     }
 
     /// The NumPy reference agrees with Swift to 1e-4 relative error (‖a − b‖∞ / ‖b‖∞) on
-    /// random inputs, for the default config (and a small one with per-camera encoders).
-    @Test(arguments: [false, true]) func forwardParityWithNumPyReference(smallPerCamera: Bool) throws {
-        let policy = try FlowPolicy(config: smallPerCamera ? Support.smallConfig(shared: false) : PolicyConfig())
+    /// random inputs, for the default config (and a small one with per-camera encoders, and
+    /// one with strides, GroupNorm and a spatial softmax with keypoints and a temperature).
+    @Test(arguments: [0, 1, 2]) func forwardParityWithNumPyReference(variant: Int) throws {
+        let config = [PolicyConfig(), Support.smallConfig(shared: false),
+                      VisionEncoderTests.spatialConfig(shared: false, keypoints: 3, learnedTemperature: true)][variant]
+        let policy = try FlowPolicy(config: config)
         policy.initialize(seed: 73)
+        // Sharper softmaxes, a GroupNorm affine and a temperature that are not the identity.
+        for e in policy.parameters.layout.entries where variant == 2 && e.name.hasPrefix("vision.") {
+            for i in e.range { policy.parameters.values[i] = policy.parameters.values[i] * 2 + (e.name.contains("norm") || e.name.contains("softmax") ? 0.3 : 0) }
+        }
         let dir = Support.temporaryDirectory()
         try PolicyCheckpoint.save(policy, normStats: .identity(for: policy.config), to: dir)
         var rng = RandomSource(seed: 74)

@@ -55,6 +55,13 @@ public final class FrameDecoder {
         }
     }
 
+    /// Decodes one JPEG image (an MJPEG frame's bytes) into `image`, as
+    /// ``decode(_:info:into:minimumSize:)`` does for an MJPEG frame.
+    public func decode(jpeg bytes: UnsafeRawBufferPointer, into image: inout RGBImage,
+                       minimumSize: (width: Int, height: Int)? = nil) throws(CameraError) {
+        try decodeJPEG(bytes, into: &image, minimumSize: minimumSize)
+    }
+
     /// tjDecompressHeader3 + tjDecompress2 to TJPF_RGB. libjpeg-turbo supplies
     /// the standard Huffman tables when a Motion-JPEG frame omits them (DHT).
     private func decodeJPEG(
@@ -68,16 +75,9 @@ public final class FrameDecoder {
             throw .decodeFailed(format: .mjpeg, reason: String(cString: tjGetErrorStr2(handle)))
         }
         if let minimumSize {
-            // TJSCALED(dimension, 1/d) = ceil(dimension / d); tjDecompress2 picks the factor from the size.
-            for denominator: Int32 in [8, 4, 2] {
-                let scaledWidth = (width + denominator - 1) / denominator
-                let scaledHeight = (height + denominator - 1) / denominator
-                if scaledWidth >= Int32(minimumSize.width) && scaledHeight >= Int32(minimumSize.height) {
-                    width = scaledWidth
-                    height = scaledHeight
-                    break
-                }
-            }
+            let scaled = Self.scaledSize(width: Int(width), height: Int(height), minimumSize: minimumSize)
+            width = Int32(scaled.width)
+            height = Int32(scaled.height)
         }
         image.reshape(width: Int(width), height: Int(height))
         let result = image.withUnsafeMutableBytes { out in
@@ -139,6 +139,20 @@ public final class FrameDecoder {
                     .copyMemory(from: bytes.baseAddress!.advanced(by: y * stride), byteCount: rowBytes)
             }
         }
+    }
+
+    /// The size an MJPEG frame of `width × height` decodes to with `minimumSize`: the
+    /// smallest libjpeg-turbo scaling (1/8, 1/4, 1/2, else 1) keeping at least that many
+    /// pixels in both directions. The twin renders its cameras at this size, so its
+    /// preprocessing starts from the same resolution as a real camera's.
+    public static func scaledSize(width: Int, height: Int, minimumSize: (width: Int, height: Int)) -> (width: Int, height: Int) {
+        // TJSCALED(dimension, 1/d) = ceil(dimension / d); tjDecompress2 picks the factor from the size.
+        for denominator in [8, 4, 2] {
+            let scaledWidth = (width + denominator - 1) / denominator
+            let scaledHeight = (height + denominator - 1) / denominator
+            if scaledWidth >= minimumSize.width && scaledHeight >= minimumSize.height { return (scaledWidth, scaledHeight) }
+        }
+        return (width, height)
     }
 
     @inline(__always)

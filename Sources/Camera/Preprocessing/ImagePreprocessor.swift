@@ -52,8 +52,19 @@ public final class ImagePreprocessor {
             return
         }
         image.withUnsafeBytes { pixels in
-            resample(pixels, width: image.width, height: image.height, bytesPerRow: image.width * 3)
+            resize(fromPixels: pixels, width: image.width, height: image.height, bytesPerRow: image.width * 3, into: &output)
         }
+    }
+
+    /// ``resize(_:into:)`` for packed RGB8 pixels (e.g. a simulator render), rows
+    /// `bytesPerRow` apart: the same picture a camera frame of that size would give.
+    /// - Precondition: `width`, `height` positive and `pixels` large enough.
+    public func resize(
+        fromPixels pixels: UnsafeRawBufferPointer, width: Int, height: Int, bytesPerRow: Int, into output: inout RGBImage
+    ) {
+        precondition(width > 0 && height > 0 && pixels.count >= bytesPerRow * (height - 1) + width * 3,
+                     "resize needs \(width)x\(height) pixels")
+        resample(pixels, width: width, height: height, bytesPerRow: bytesPerRow)
         let geometry = plan!.geometry
         output.reshape(width: outputWidth, height: outputHeight)
         output.withUnsafeMutableBytes { out in
@@ -64,6 +75,30 @@ public final class ImagePreprocessor {
                     let destination = ((geometry.targetY + y) * outputWidth + geometry.targetX) * 3
                     out.baseAddress!.advanced(by: destination)
                         .copyMemory(from: source.baseAddress!.advanced(by: y * rowBytes), byteCount: rowBytes)
+                }
+            }
+        }
+    }
+
+    /// The model tensor of an image ``resize(_:into:)`` made (output size, padding
+    /// included), written into `output`: the same values ``tensor(from:into:)`` gives
+    /// for the original, without resampling twice.
+    public func tensor(fromResized image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) throws(CameraError) {
+        guard output.count >= tensorElementCount else {
+            throw .bufferTooSmall(needed: tensorElementCount, available: output.count)
+        }
+        precondition(image.width == outputWidth && image.height == outputHeight,
+                     "tensor(fromResized:) takes a \(outputWidth)x\(outputHeight) image, got \(image.width)x\(image.height)")
+        let table = Self.unitRange
+        let planeSize = outputWidth * outputHeight
+        image.withUnsafeBytes { bytes in
+            let pixels = bytes.bindMemory(to: UInt8.self)
+            switch layout {
+            case .hwc:
+                for i in 0..<(planeSize * 3) { output[i] = table[Int(pixels[i])] }
+            case .chw:
+                for pixel in 0..<planeSize {
+                    for channel in 0..<3 { output[channel * planeSize + pixel] = table[Int(pixels[pixel * 3 + channel])] }
                 }
             }
         }

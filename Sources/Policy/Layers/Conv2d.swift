@@ -34,6 +34,9 @@ public struct Conv2d: Sendable {
     public var columnCount: Int { patchSize * outHeight * outWidth }
     /// FLOPs per image.
     public var flopsPerImage: Int { 2 * patchSize * outHeight * outWidth * outChannels }
+    /// A 1×1, stride-1, unpadded convolution: the image already is its column matrix, so
+    /// no im2col copy (the spatial softmax's keypoint projection).
+    var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
 
     /// Registers `name.weight` and `name.bias`.
     public init(
@@ -126,9 +129,10 @@ public struct Conv2d: Sendable {
         for n in 0..<images {
             let yn = y + n * outputCount
             for o in 0..<outChannels { (yn + o * spatial).update(repeating: p[bias + o], count: spatial) }
-            im2col(x + n * inputCount, columns)
+            let cols: UnsafePointer<Float>
+            if isPointwise { cols = x + n * inputCount } else { im2col(x + n * inputCount, columns); cols = UnsafePointer(columns) }
             BLAS.gemm(.none, .none, m: outChannels, n: spatial, k: patchSize,
-                      a: p + weight, b: columns, beta: 1, c: yn)
+                      a: p + weight, b: cols, beta: 1, c: yn)
         }
     }
 
@@ -146,10 +150,14 @@ public struct Conv2d: Sendable {
                 for i in 0..<spatial { s += dyn[o * spatial + i] }
                 g[bias + o] += s
             }
-            im2col(x + n * inputCount, columns)
+            let cols: UnsafePointer<Float>
+            if isPointwise { cols = x + n * inputCount } else { im2col(x + n * inputCount, columns); cols = UnsafePointer(columns) }
             BLAS.gemm(.none, .transposed, m: outChannels, n: patchSize, k: spatial,
-                      a: dyn, b: columns, beta: 1, c: g + weight)
-            if let dx {
+                      a: dyn, b: cols, beta: 1, c: g + weight)
+            if let dx, isPointwise {
+                BLAS.gemm(.transposed, .none, m: patchSize, n: spatial, k: outChannels,
+                          a: p + weight, b: dyn, beta: 1, c: dx + n * inputCount)
+            } else if let dx {
                 BLAS.gemm(.transposed, .none, m: patchSize, n: spatial, k: outChannels,
                           a: p + weight, b: dyn, beta: 0, c: columns)
                 col2im(columns, dx + n * inputCount)

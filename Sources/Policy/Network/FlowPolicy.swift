@@ -63,7 +63,7 @@ public final class FlowPolicy: DifferentiableVelocityField {
         guard layout.count <= Self.maxParameters else {
             throw PolicyConfigError(field: "architecture", value: "\(layout.count) parameters", rule: "at most \(Self.maxParameters) parameters")
         }
-        let activations = encoder.cameraStages.map { s in s[0].inputCount + 2 * s.map(\.outputCount).reduce(0, +) }.reduce(0, +)
+        let activations = encoder.cameraActivationsPerObservation
         guard activations <= Self.maxActivationsPerObservation else {
             throw PolicyConfigError(field: "io.cameras", value: "\(activations) activations per observation",
                                     rule: "at most \(Self.maxActivationsPerObservation) (smaller images or fewer channels)")

@@ -31,10 +31,22 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var width: Int
         /// Image height in pixels after preprocessing.
         public var height: Int
+        /// How a camera frame of another aspect ratio is fitted into `width × height`. Part of
+        /// the checkpoint because the policy learned on pictures made this way: `run` on
+        /// hardware and the twin both preprocess with it.
+        public var resize: Resize
 
         /// Creates a camera spec.
-        public init(name: String, width: Int = 64, height: Int = 64) {
-            self.name = name; self.width = width; self.height = height
+        public init(name: String, width: Int = 64, height: Int = 64, resize: Resize = .pad) {
+            self.name = name; self.width = width; self.height = height; self.resize = resize
+        }
+
+        /// The fitting of a frame into the model's input size (Camera's `ResizeMethod`).
+        public enum Resize: String, Codable, Sendable, Equatable, CaseIterable {
+            /// Keep the whole picture: scale to fit, pad with black bars (openpi's `resize_with_pad`).
+            case pad
+            /// Fill the input: crop the centre to its aspect ratio, then scale.
+            case crop
         }
     }
 
@@ -72,13 +84,44 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
     /// Network sizes (see ``FlowPolicy`` for how the parts connect).
     public struct Architecture: Codable, Sendable, Equatable {
         /// Output channels of the CNN stages: a patchify stage (kernel = stride =
-        /// `patchSize`), then 3×3 stride-2 stages; features are the mean over space.
+        /// `patchSize`), then 3×3 stages (stride `visionStrides`, default 2); features
+        /// are pooled over space by `visionPooling`.
         /// Still validated, but builds nothing, when `io.cameras` is empty.
         public var visionChannels: [Int] = [32, 64, 128]
         /// Kernel and stride of the first (patchify) convolution.
         public var patchSize: Int = 4
         /// One CNN for all cameras (true) or one per camera.
         public var sharedVisionEncoder: Bool = true
+        /// Stride of each 3×3 stage (`visionChannels.count − 1` entries); empty: every
+        /// stage halves the map. Stride-1 stages keep the last map large enough for a
+        /// spatial softmax (a 64×64 camera with patch 4 and strides [2, 1] ends at 8×8).
+        public var visionStrides: [Int] = []
+        /// Groups of a GroupNorm (affine) after each convolution, before its SiLU; 0: none.
+        /// Must divide every entry of `visionChannels`.
+        public var visionGroupNorm: Int = 0
+        /// How a camera's last feature map becomes its features: `mean` over space
+        /// (`visionChannels.last` features; keeps what, not where) or `spatialSoftmax`
+        /// (2 per keypoint: the expected image (x, y) of each map, as robomimic, DPPO and
+        /// DrQ-style manipulation encoders do).
+        public var visionPooling: VisionPooling = .mean
+        /// Keypoints of the spatial softmax: a 1×1 convolution maps the last stage to this
+        /// many maps first; 0: one keypoint per channel of the last stage, no convolution.
+        /// Must be 0 with `mean` pooling.
+        public var visionKeypoints: Int = 0
+        /// Learn the spatial softmax's temperature (one `log_temperature` per encoder, T = 1
+        /// at initialization); false: T = 1 fixed. Ignored with `mean` pooling.
+        public var visionLearnedTemperature: Bool = true
+
+        /// How a camera's feature map is pooled into features.
+        public enum VisionPooling: String, Codable, Sendable, CaseIterable {
+            /// The mean over space of each channel.
+            case mean
+            /// The expected (x, y) of each channel's softmax over positions.
+            case spatialSoftmax
+        }
+
+        /// The stride of 3×3 stage `i` (1-based: stage 0 is the patchify convolution).
+        public func visionStride(_ i: Int) -> Int { visionStrides.isEmpty ? 2 : visionStrides[i - 1] }
         /// Hash buckets for instruction words and bigrams.
         public var vocabularySize: Int = 4096
         /// Width of the instruction embedding bag.
@@ -200,7 +243,12 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
             try check(h % architecture.patchSize == 0 && w % architecture.patchSize == 0,
                       "io.cameras[\(i)]", "\(c.width)x\(c.height)", "size must be a multiple of architecture.patchSize (\(architecture.patchSize))")
             h /= architecture.patchSize; w /= architecture.patchSize
-            for _ in architecture.visionChannels.dropFirst() { h = (h - 1) / 2 + 1; w = (w - 1) / 2 + 1 }
+            if architecture.visionStrides.isEmpty || architecture.visionStrides.count == architecture.visionChannels.count - 1 {
+                for stage in architecture.visionChannels.indices.dropFirst() {
+                    let s = max(1, architecture.visionStride(stage))
+                    h = (h - 1) / s + 1; w = (w - 1) / s + 1  // 3×3, padding 1
+                }
+            }
             try check(h >= 1 && w >= 1, "io.cameras[\(i)]", "\(c.width)x\(c.height)", "too small for the CNN")
         }
         try check(io.stateDim >= 1 && io.stateDim <= 4096, "io.stateDim", io.stateDim, "in 1...4096")
@@ -213,6 +261,12 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         let a = architecture
         try check(!a.visionChannels.isEmpty && a.visionChannels.allSatisfy { $0 >= 1 && $0 <= 4096 }, "architecture.visionChannels", a.visionChannels, "non-empty, each in 1...4096")
         try check(a.patchSize >= 1 && a.patchSize <= 64, "architecture.patchSize", a.patchSize, "in 1...64")
+        try check(a.visionStrides.isEmpty || (a.visionStrides.count == a.visionChannels.count - 1 && a.visionStrides.allSatisfy { $0 >= 1 && $0 <= 4 }),
+                  "architecture.visionStrides", a.visionStrides, "empty or visionChannels.count − 1 (\(a.visionChannels.count - 1)) entries, each in 1...4")
+        try check(a.visionGroupNorm >= 0 && a.visionGroupNorm <= 4096 && (a.visionGroupNorm == 0 || a.visionChannels.allSatisfy { $0 % a.visionGroupNorm == 0 }),
+                  "architecture.visionGroupNorm", a.visionGroupNorm, "0 or a divisor of every visionChannels entry")
+        try check(a.visionKeypoints >= 0 && a.visionKeypoints <= 4096 && (a.visionKeypoints == 0 || a.visionPooling == .spatialSoftmax),
+                  "architecture.visionKeypoints", a.visionKeypoints, "in 0...4096, and 0 unless visionPooling is spatialSoftmax")
         for (name, v) in [("vocabularySize", a.vocabularySize), ("tokenWidth", a.tokenWidth), ("stateWidth", a.stateWidth),
                           ("prefixWidth", a.prefixWidth), ("expertWidth", a.expertWidth), ("expertHiddenWidth", a.expertHiddenWidth),
                           ("noiseHeadWidth", a.noiseHeadWidth), ("valueWidth", a.valueWidth)] {
@@ -292,12 +346,14 @@ extension PolicyConfig {
 }
 
 extension PolicyConfig.Camera {
-    /// Decodes a camera; `name` is required, the size defaults to 64×64.
+    /// Decodes a camera; `name` is required, the size defaults to 64×64 and `resize` to `pad`
+    /// (what every checkpoint written before the key existed was trained with).
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(name: try c.decode(String.self, forKey: .name),
-                  width: try c.value(.width, or: 64), height: try c.value(.height, or: 64))
+                  width: try c.value(.width, or: 64), height: try c.value(.height, or: 64),
+                  resize: try c.value(.resize, or: .pad))
     }
 }
 
@@ -342,6 +398,11 @@ extension PolicyConfig.Architecture {
         visionChannels = try c.value(.visionChannels, or: visionChannels)
         patchSize = try c.value(.patchSize, or: patchSize)
         sharedVisionEncoder = try c.value(.sharedVisionEncoder, or: sharedVisionEncoder)
+        visionStrides = try c.value(.visionStrides, or: visionStrides)
+        visionGroupNorm = try c.value(.visionGroupNorm, or: visionGroupNorm)
+        visionPooling = try c.value(.visionPooling, or: visionPooling)
+        visionKeypoints = try c.value(.visionKeypoints, or: visionKeypoints)
+        visionLearnedTemperature = try c.value(.visionLearnedTemperature, or: visionLearnedTemperature)
         vocabularySize = try c.value(.vocabularySize, or: vocabularySize)
         tokenWidth = try c.value(.tokenWidth, or: tokenWidth)
         stateWidth = try c.value(.stateWidth, or: stateWidth)

@@ -1,7 +1,8 @@
 import Camera
 
 /// One named camera of the robot, delivering the newest frame decoded and
-/// resized (resize-with-pad, the shared preprocessing) to the policy's input
+/// resized (the checkpoint's camera `resize`, pad by default; the shared
+/// preprocessing the twin applies to its renders too) to the policy's input
 /// size. The V4L2 capture thread runs inside `V4L2Camera`; decoding happens
 /// only for the frame the inference thread asks for.
 public final class CameraFeed {
@@ -20,8 +21,9 @@ public final class CameraFeed {
     private var decoded = RGBImage()
     private var resized = RGBImage()
 
-    /// Opens `device` for the camera called `name`, producing `width × height` images.
-    public init(name: String, device: String, width: Int, height: Int, maxAgeMilliseconds: Double = 200,
+    /// Opens `device` for the camera called `name`, producing `width × height` images fitted with `resize`.
+    public init(name: String, device: String, width: Int, height: Int, resize: ResizeMethod = .resizeWithPad,
+                maxAgeMilliseconds: Double = 200,
                 configure: (inout CameraConfiguration) -> Void = { _ in }) throws(CameraError) {
         var configuration = CameraConfiguration(device: device)
         configure(&configuration)
@@ -30,7 +32,7 @@ public final class CameraFeed {
         self.width = width
         self.height = height
         self.maxAgeMilliseconds = maxAgeMilliseconds
-        preprocessor = ImagePreprocessor(width: width, height: height, method: .resizeWithPad)
+        preprocessor = ImagePreprocessor(width: width, height: height, method: resize)
     }
 
     /// Starts capturing.

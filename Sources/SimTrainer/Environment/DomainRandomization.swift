@@ -19,6 +19,18 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
     public var stateNoise: Double = 0.003
     /// Amplitude of uniform noise on observed pixel values (0…255 units).
     public var pixelNoise: Int = 3
+    /// Webcam exposure: each episode scales every channel of a camera's frame by 1 ± this.
+    public var exposureGain: Double = 0.15
+    /// Webcam white balance: each episode scales each channel by a further 1 ± this.
+    public var whiteBalance: Double = 0.05
+    /// Webcam focus: each episode blurs a camera's frame with a Gaussian of σ drawn from
+    /// 0…this, in native camera pixels (2 at 640×480 is ½ pixel of a 160×120 render).
+    public var blur: Double = 2
+    /// Webcam MJPEG compression: each episode recompresses a camera's frames at a JPEG
+    /// quality drawn from ``jpegMinQuality``…``jpegMaxQuality`` (both 0: off). The frame is
+    /// compressed at render size, where a block covers more of the scene than in a native
+    /// frame, so the range sits above what webcams use (≈ 80–90 at 640×480).
+    public var jpegMinQuality: Int = 70, jpegMaxQuality: Int = 95
 
     /// The default randomization of training and evaluation.
     public init() {}
@@ -28,6 +40,7 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
         var value = DomainRandomization()
         value.colorJitter = 0; value.lightScale = 0; value.lightShift = 0; value.cameraShift = 0
         value.cameraTilt = 0; value.maxActionLatency = 0; value.stateNoise = 0; value.pixelNoise = 0
+        value.exposureGain = 0; value.whiteBalance = 0; value.blur = 0; value.jpegMinQuality = 0; value.jpegMaxQuality = 0
         return value
     }()
 
@@ -39,6 +52,14 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
         guard colorJitter >= 0, lightScale >= 0, lightScale < 1, lightShift >= 0, cameraShift >= 0, cameraTilt >= 0,
               stateNoise >= 0, pixelNoise >= 0 else {
             throw .invalidConfiguration("domain randomization amplitudes must be non-negative (lightScale below 1)")
+        }
+        guard (0..<1).contains(exposureGain), (0..<1).contains(whiteBalance), (0...10).contains(blur) else {
+            throw .invalidConfiguration(
+                "exposureGain and whiteBalance must be in [0, 1) and blur in 0…10 native pixels, got \(exposureGain), \(whiteBalance), \(blur)")
+        }
+        guard (jpegMinQuality == 0 && jpegMaxQuality == 0) || (1 <= jpegMinQuality && jpegMinQuality <= jpegMaxQuality && jpegMaxQuality <= 100) else {
+            throw .invalidConfiguration(
+                "JPEG qualities must be 1 ≤ jpegMinQuality ≤ jpegMaxQuality ≤ 100 (both 0: off), got \(jpegMinQuality)…\(jpegMaxQuality)")
         }
     }
 }

@@ -1,15 +1,21 @@
+import Policy
+
 /// Settings of one simulated environment (and of every environment of a
-/// vectorized one). Defaults: 30 Hz control over 500 Hz physics, two 64×64
-/// cameras fed to the model at 64×64, the default domain randomization.
+/// vectorized one). Defaults: 30 Hz control over 500 Hz physics, two 640×480
+/// cameras (``TwinCamera``) fed to the model letterboxed into 64×64, the default
+/// domain randomization.
 public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
     /// The task.
     public var task: TaskKind = .lift
     /// Pick-and-place suite split (used by ``TaskKind/pickPlace`` only).
     public var split: SuiteSplit = .inDistribution
-    /// Render size of each camera (pixels).
-    public var cameraWidth = 64, cameraHeight = 64
-    /// Model input size after Camera's resize-with-pad (pixels).
+    /// Model input size (pixels): each camera's frame after Camera's preprocessing, as
+    /// `run` produces it from a real frame. The render size follows from it and the
+    /// camera (``TwinCamera/renderSize(forInputWidth:height:)``).
     public var imageWidth = 64, imageHeight = 64
+    /// How a camera's 4:3 frame is fitted into the model input (the checkpoint's
+    /// ``PolicyConfig/Camera/resize``).
+    public var imageResize = PolicyConfig.Camera.Resize.pad
     /// Control rate (Hz); physics runs at 1 / ``SceneMJCF/timestep`` = 500 Hz.
     public var controlRate = 30.0
     /// Domain randomization.
@@ -33,17 +39,27 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
 
     /// Checks every value; names the bad one.
     public func validate() throws(SimulationError) {
-        guard cameraWidth > 0, cameraHeight > 0, cameraWidth <= 640, cameraHeight <= 480 else {
-            throw .invalidConfiguration("camera size must be within 1…640 × 1…480, got \(cameraWidth)x\(cameraHeight)")
-        }
-        guard imageWidth > 0, imageHeight > 0 else {
-            throw .invalidConfiguration("image size must be positive, got \(imageWidth)x\(imageHeight)")
+        guard imageWidth > 0, imageHeight > 0, imageWidth <= 640, imageHeight <= 480 else {
+            throw .invalidConfiguration("image size must be within 1…640 × 1…480 (the cameras' native size), got \(imageWidth)x\(imageHeight)")
         }
         guard controlRate > 0, controlRate <= 1 / SceneMJCF.timestep else {
             throw .invalidConfiguration("control rate must be in (0, 500] Hz, got \(controlRate)")
         }
         if let maxSteps, maxSteps <= 0 { throw .invalidConfiguration("maxSteps must be positive, got \(maxSteps)") }
         try randomization.validate()
+    }
+
+    /// The size of an observation's `frames`: the model input size (``imageWidth`` ×
+    /// ``imageHeight``). Kept for callers from when the twin rendered square frames at
+    /// the model's size; setting it sets the model input size.
+    public var cameraWidth: Int {
+        get { imageWidth }
+        set { imageWidth = newValue }
+    }
+    /// See ``cameraWidth``.
+    public var cameraHeight: Int {
+        get { imageHeight }
+        set { imageHeight = newValue }
     }
 
     /// Physics steps in control tick `tick` of an episode: the tick boundaries

@@ -52,9 +52,17 @@ public final class SimEnvironment {
     /// Ring of the last 3 actions in MJCF units, for latency.
     private var pending: [Double]
     private var pendingHead = 0
-    private var frontPixels: [UInt8], wristPixels: [UInt8]
-    private var frontTensor: [Float], wristTensor: [Float]
-    private let frontPreprocessor: ImagePreprocessor, wristPreprocessor: ImagePreprocessor
+    /// The cameras, render to model input, in ``TwinCamera/all`` order.
+    private let cameras: [CameraPipeline]
+
+    /// Stream bit of the webcam effects' random stream (see ``reset(to:)``).
+    private static let webcamStream: UInt64 = 1 << 40
+
+    /// The render of `camera` ("front", "wrist") from the last ``observe(using:)`` after the
+    /// webcam effects and before preprocessing, with its size; `nil` for another name.
+    public func lastRender(of camera: String) -> (pixels: [UInt8], width: Int, height: Int)? {
+        cameras.first { $0.camera.name == camera }.map { ($0.pixels, $0.renderWidth, $0.renderHeight) }
+    }
 
     /// Joint pose an episode starts near (joint units): gripper above the
     /// workspace, pointing down, jaws half open.
@@ -76,13 +84,11 @@ public final class SimEnvironment {
         maxSteps = configuration.maxSteps ?? task.maxSteps
         jointCount = layout.jointQpos.count
         pending = [Double](repeating: 0, count: 3 * jointCount)
-        let pixelCount = configuration.cameraWidth * configuration.cameraHeight * 3
-        frontPixels = [UInt8](repeating: 0, count: pixelCount)
-        wristPixels = [UInt8](repeating: 0, count: pixelCount)
-        frontPreprocessor = ImagePreprocessor(width: configuration.imageWidth, height: configuration.imageHeight)
-        wristPreprocessor = ImagePreprocessor(width: configuration.imageWidth, height: configuration.imageHeight)
-        frontTensor = [Float](repeating: 0, count: frontPreprocessor.tensorElementCount)
-        wristTensor = [Float](repeating: 0, count: wristPreprocessor.tensorElementCount)
+        let ids = [TwinCamera.front.name: layout.frontCamera, TwinCamera.wrist.name: layout.wristCamera]
+        cameras = TwinCamera.all.map {
+            CameraPipeline(camera: $0, cameraID: ids[$0.name]!, width: configuration.imageWidth,
+                           height: configuration.imageHeight, method: ResizeMethod(configuration.imageResize))
+        }
         setup = EpisodeSetup(instruction: "")
     }
 
@@ -102,6 +108,10 @@ public final class SimEnvironment {
         let settings = configuration.randomization
         randomizer.apply(setup, settings, to: model, &random)
         latency = settings.maxActionLatency > 0 ? random.index(settings.maxActionLatency + 1) : 0
+        // The webcam effects come from a stream of their own, so turning them on or off
+        // leaves every other draw of the episode (poses, latency, noise) as it was.
+        var webcam = SimRandom(seed: seed, stream: UInt64(index) | Self.webcamStream, UInt64(bitPattern: Int64(episodeIndex)))
+        for camera in cameras { camera.effects = WebcamEffects.draw(settings, renderScale: camera.renderScale, &webcam) }
         data.reset()
         let qpos = data.qpos, ctrl = data.ctrl
         for joint in 0..<jointCount {
@@ -201,33 +211,22 @@ public final class SimEnvironment {
         (0..<jointCount).map { TwinJointUnits.jointUnits(fromMJCF: data.qpos[layout.jointQpos[$0]], kind: layout.kinds[$0]) }
     }
 
-    /// Renders both cameras with `renderer` (when images are on), adds
-    /// observation noise and preprocesses the frames like V4L2 frames.
+    /// Renders both cameras with `renderer` (when images are on) at their aspect ratio,
+    /// applies the episode's webcam effects and observation noise, and preprocesses
+    /// each render as `run` preprocesses a real camera's frame (``CameraPipeline``).
     public func observe(using renderer: OffscreenRenderer?) throws -> SimObservation {
         let settings = configuration.randomization
         let joints = jointPositions()
         let state = joints.map { Float($0 + (settings.stateNoise > 0 ? settings.stateNoise * random.normal() : 0)) }
         var images: [String: [Float]] = [:], frames: [String: [UInt8]] = [:]
         if configuration.renderImages, let renderer {
-            let (w, h) = (configuration.cameraWidth, configuration.cameraHeight)
-            try frontPixels.withUnsafeMutableBytes { try renderer.render(data, camera: layout.frontCamera, width: w, height: h, into: $0) }
-            try wristPixels.withUnsafeMutableBytes { try renderer.render(data, camera: layout.wristCamera, width: w, height: h, into: $0) }
-            if settings.pixelNoise > 0 {
-                addNoise(&frontPixels, amplitude: settings.pixelNoise)
-                addNoise(&wristPixels, amplitude: settings.pixelNoise)
-            }
-            try frontPixels.withUnsafeBytes { pixels in
-                try frontTensor.withUnsafeMutableBufferPointer {
-                    try frontPreprocessor.tensor(fromPixels: pixels, width: w, height: h, bytesPerRow: w * 3, into: $0)
+            for camera in cameras {
+                try camera.capture(data, renderer: renderer) { pixels in
+                    if settings.pixelNoise > 0 { addNoise(&pixels, amplitude: settings.pixelNoise) }
                 }
+                images[camera.camera.name] = camera.tensor
+                frames[camera.camera.name] = camera.framePixels
             }
-            try wristPixels.withUnsafeBytes { pixels in
-                try wristTensor.withUnsafeMutableBufferPointer {
-                    try wristPreprocessor.tensor(fromPixels: pixels, width: w, height: h, bytesPerRow: w * 3, into: $0)
-                }
-            }
-            images = ["front": frontTensor, "wrist": wristTensor]
-            frames = ["front": frontPixels, "wrist": wristPixels]
         }
         let scene = SceneState(data: data, layout: layout)
         return SimObservation(

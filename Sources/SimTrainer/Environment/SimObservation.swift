@@ -1,12 +1,14 @@
 /// What a policy sees after a decision, following architecture.md's
 /// `Observation { images, state, prompt, timestamp }`.
 public struct SimObservation: Sendable {
-    /// Camera name ("front", "wrist") → model input tensor, H × W × 3 floats in [−1, 1]
-    /// (Camera's ``ImagePreprocessor``, the same as for V4L2 frames).
+    /// Camera name ("front", "wrist") → model input tensor, H × W × 3 floats in [−1, 1]:
+    /// ``frames`` mapped as Camera's ``ImagePreprocessor`` maps V4L2 frames.
     public var images: [String: [Float]]
-    /// Camera name → the raw RGB8 render, rows top-down (``cameraWidth`` × ``cameraHeight`` × 3).
+    /// Camera name → the model input as RGB8, rows top-down (``cameraWidth`` × ``cameraHeight`` × 3):
+    /// the camera's render after the webcam effects and the preprocessing `run` applies to a
+    /// real frame (letterbox bars included), i.e. what `CameraFeed.image()` returns on hardware.
     public var frames: [String: [UInt8]]
-    /// Render size of `frames`.
+    /// Size of `frames`: the model input size.
     public var cameraWidth: Int, cameraHeight: Int
     /// Joint positions in joint units (radians; gripper opening 0…1), RobotSpec.so101 order, with observation noise.
     public var state: [Float]

@@ -51,8 +51,10 @@ public final class CheckpointPolicy: ChunkPolicy {
             }
             cameras.append((camera.name, twin))
         }
-        guard Set(io.cameras.map(\.width)).count <= 1, Set(io.cameras.map(\.height)).count <= 1 else {
-            throw SimulationError.invalidConfiguration("\(directory): the twin renders every camera at one size; the checkpoint's cameras differ")
+        guard Set(io.cameras.map(\.width)).count <= 1, Set(io.cameras.map(\.height)).count <= 1,
+              Set(io.cameras.map(\.resize)).count <= 1 else {
+            throw SimulationError.invalidConfiguration(
+                "\(directory): the twin feeds every camera at one size and resize method; the checkpoint's cameras differ")
         }
         guard io.objectStateDim == 0 || io.objectStateDim == ObjectState.count else {
             throw SimulationError.invalidConfiguration(
@@ -66,11 +68,14 @@ public final class CheckpointPolicy: ChunkPolicy {
         self.seed = seed
     }
 
-    /// The camera size the checkpoint expects (render the twin at this size).
+    /// The model input size of the checkpoint's cameras (the twin's ``EnvironmentConfiguration/imageWidth``).
     public var imageSize: (width: Int, height: Int) {
         let first = predictor.policy.config.io.cameras.first
         return (first?.width ?? 64, first?.height ?? 64)
     }
+
+    /// How the checkpoint's cameras fit a frame into ``imageSize`` (``EnvironmentConfiguration/imageResize``).
+    public var imageResize: PolicyConfig.Camera.Resize { predictor.policy.config.io.cameras.first?.resize ?? .pad }
 
     public func actionChunks(for observations: [SimObservation], into chunks: inout [[Float]]) throws {
         raw.removeAll(keepingCapacity: true)

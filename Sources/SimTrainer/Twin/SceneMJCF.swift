@@ -1,7 +1,7 @@
 /// The MJCF text of the twin's scene: a table, the SO-101 built from
 /// primitives (``SO101Geometry``), three cubes (the task cube and two
 /// distractors), a plate, a reach target and a push zone, a front camera and a
-/// wrist camera. Every task uses this one layout; objects a task does not use
+/// wrist camera (``TwinCamera``). Every task uses this one layout; objects a task does not use
 /// are parked out of view (``SceneMJCF/parking``), so one renderer serves all.
 public enum SceneMJCF {
     /// Physics time step (s): 500 Hz.
@@ -62,7 +62,7 @@ public enum SceneMJCF {
             <geom name="wall" type="box" pos="-0.25 0 0.3" size="0.01 0.8 0.35" rgba="0.82 0.84 0.86 1" contype="0" conaffinity="0"/>
             <geom name="floor" type="plane" pos="0 0 -0.75" size="2 2 0.1" rgba="0.35 0.36 0.38 1" contype="0" conaffinity="0"/>
             <geom name="parking" type="box" pos="-2 0.2 -3.02" size="0.3 0.5 0.02" rgba="0.3 0.3 0.3 1" contype="1" conaffinity="3"/>
-            <camera name="front" pos="0.55 0 0.38" xyaxes="0 1 0 -0.528 0 0.849" fovy="55"/>
+            \(TwinCamera.front.mjcf)
             <body name="base" childclass="arm">
               <geom name="base" type="cylinder" size="0.045 0.03" pos="0 0 0.03" rgba="1 0.82 0.12 1"/>
               <geom class="motor" type="box" size="0.02 0.024 0.018" pos="0 0 0.076"/>
@@ -86,7 +86,7 @@ public enum SceneMJCF {
                         <geom class="collider" type="box" size="0.02 0.028 0.018" pos="0.018 -0.004 0" rgba="1 0.82 0.12 1"/>
                         <geom name="fixed_jaw" class="collider" type="box" size="0.03 0.0025 0.01" pos="\(g.toolLength - 0.015) -0.019 0" rgba="1 0.82 0.12 1"/>
                         <site name="tcp" pos="\(g.toolLength) 0 0" size="0.004" rgba="0 1 0 0"/>
-                        <camera name="wrist" pos="0.02 0 -0.04" xyaxes="0 -1 0 -0.5 0 0.866" fovy="75"/>
+                        \(TwinCamera.wrist.mjcf)
                         <body name="moving_jaw" pos="\(g.toolLength - 0.015) -0.014 0">
                           <joint name="gripper" type="slide" axis="0 1 0" range="\(r[5].lower) \(r[5].upper)" damping="60" armature="0.01" frictionloss="0"/>
                           <geom name="moving_jaw" class="collider" type="box" size="0.03 0.0025 0.01" rgba="0.1 0.1 0.1 1"/>

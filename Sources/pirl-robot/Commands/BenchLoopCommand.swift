@@ -1,8 +1,10 @@
 import ArgumentParser
+import Camera
 import Foundation
 import Policy
 import RobotIO
 import Runtime
+import SimTrainer
 
 extension Bench {
     /// `pirl-robot bench loop`: the control loop at a fixed rate against the
@@ -60,7 +62,8 @@ extension Bench {
                 guard let device = devices.first(where: { $0[0] == camera.name })?[1] else {
                     throw RuntimeSetupError.cameraMismatch(checkpoint: io.cameras.map(\.name), given: devices.map { $0[0] })
                 }
-                return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height)
+                return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height,
+                                      resize: ResizeMethod(camera.resize))
             }
             let rig = CameraRig(feeds: feeds)
             try rig.start()

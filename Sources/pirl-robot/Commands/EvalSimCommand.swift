@@ -107,11 +107,12 @@ extension PirlRobot {
                 loaded.startTemperature = startTemperature
                 loaded.sdeNoise = FlowSDENoise(level: noiseLevel, basis: try noiseBasis(for: loaded.predictor.policy), steps: sdeSteps)
                 perDecision = actionsPerDecision ?? loaded.predictor.policy.config.io.executedHorizon
-                configuration = options.configuration(cameraWidth: loaded.imageSize.width, cameraHeight: loaded.imageSize.height)
+                configuration = options.configuration(imageWidth: loaded.imageSize.width, imageHeight: loaded.imageSize.height,
+                                                      resize: loaded.imageResize)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
                 policy = loaded
             } else {
-                configuration = options.configuration(cameraWidth: 64, cameraHeight: 64)
+                configuration = options.configuration(imageWidth: 64, imageHeight: 64)
                 configuration.renderImages = render
                 policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: perDecision)
             }

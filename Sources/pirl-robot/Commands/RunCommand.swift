@@ -1,4 +1,5 @@
 import ArgumentParser
+import Camera
 import Foundation
 import Policy
 import RobotIO
@@ -137,7 +138,8 @@ struct Run: ParsableCommand {
             guard let device = cameraDevices[camera.name] else {
                 throw RuntimeSetupError.cameraMismatch(checkpoint: io.cameras.map(\.name), given: Array(cameraDevices.keys).sorted())
             }
-            return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height)
+            return try CameraFeed(name: camera.name, device: device, width: camera.width, height: camera.height,
+                                  resize: ResizeMethod(camera.resize))
         }
         let rig = CameraRig(feeds: feeds)
         let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: prompt!, method: sampler, steps: steps,
@@ -179,10 +181,9 @@ struct Run: ParsableCommand {
         // A state-only checkpoint reads no image; the twin still renders (for --record) at the default 64×64.
         let size = io.cameras.first ?? PolicyConfig.Camera(name: "front")
         var environment = EnvironmentConfiguration(task: task)
-        environment.cameraWidth = size.width
-        environment.cameraHeight = size.height
         environment.imageWidth = size.width
         environment.imageHeight = size.height
+        environment.imageResize = size.resize
         try environment.validate()
         let twin = SimulatedRobot(configuration: environment, seed: seed)
         if let record {

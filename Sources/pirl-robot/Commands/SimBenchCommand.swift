@@ -18,7 +18,7 @@ extension Bench {
         @Option(help: "Actions executed per decision (H_exec).")
         var actionsPerDecision = 5
 
-        @Option(help: "Camera width and height (pixels).")
+        @Option(help: "Model input width and height (pixels); each camera renders at the size its decoder would give (160x120 for 64).")
         var size = 64
 
         @Option(help: "Seconds per measurement.")
@@ -31,10 +31,9 @@ extension Bench {
         }
 
         func run() throws {
-            print("bench sim: \(threads) threads, H_exec \(actionsPerDecision) at 30 Hz, physics 500 Hz, two \(size)x\(size) cameras, task pick-place")
+            let render = TwinCamera.front.renderSize(forInputWidth: size, height: size)
+            print("bench sim: \(threads) threads, H_exec \(actionsPerDecision) at 30 Hz, physics 500 Hz, two cameras rendered at \(render.width)x\(render.height) into \(size)x\(size) inputs, task pick-place")
             var configuration = EnvironmentConfiguration(task: .pickPlace)
-            configuration.cameraWidth = size
-            configuration.cameraHeight = size
             configuration.imageWidth = size
             configuration.imageHeight = size
             for count in envs {
@@ -48,8 +47,8 @@ extension Bench {
             }
             let physics = try SimBenchmark.physicsStepsPerSecond(seconds: seconds)
             print("  physics only, one thread: \(Int(physics)) mj_step/s")
-            let frame = try SimBenchmark.millisecondsPerFrame(width: size, height: size, frames: 1000)
-            print("  render \(size)x\(size): \(String(twoDecimals: frame)) ms per frame")
+            let frame = try SimBenchmark.millisecondsPerFrame(width: render.width, height: render.height, frames: 1000)
+            print("  render \(render.width)x\(render.height): \(String(twoDecimals: frame)) ms per frame")
         }
     }
 }

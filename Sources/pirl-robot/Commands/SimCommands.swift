@@ -1,4 +1,5 @@
 import ArgumentParser
+import Policy
 import SimTrainer
 
 extension PirlRobot {
@@ -24,14 +25,14 @@ struct SimTaskOptions: ParsableArguments {
     @Flag(help: "Turn domain randomization off (object poses are still sampled).")
     var noRandomization = false
 
-    /// The environment configuration these options describe.
-    func configuration(cameraWidth: Int, cameraHeight: Int) -> EnvironmentConfiguration {
+    /// The environment configuration these options describe, for a model input of
+    /// `imageWidth × imageHeight` fitted with `resize` (the cameras render at their own aspect).
+    func configuration(imageWidth: Int, imageHeight: Int, resize: PolicyConfig.Camera.Resize = .pad) -> EnvironmentConfiguration {
         var configuration = EnvironmentConfiguration(task: task)
         configuration.split = split
-        configuration.cameraWidth = cameraWidth
-        configuration.cameraHeight = cameraHeight
-        configuration.imageWidth = cameraWidth
-        configuration.imageHeight = cameraHeight
+        configuration.imageWidth = imageWidth
+        configuration.imageHeight = imageHeight
+        configuration.imageResize = resize
         if noRandomization { configuration.randomization = .none }
         return configuration
     }

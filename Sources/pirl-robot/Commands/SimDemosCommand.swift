@@ -22,7 +22,7 @@ extension PirlRobot.Sim {
         @Option(help: "Output directory (created).")
         var out: String
 
-        @Option(help: "Width and height of each camera image (pixels).")
+        @Option(help: "Width and height of each camera's model input (pixels); the 4:3 frames are letterboxed into it.")
         var size = 64
 
         @Option(help: "Parallel environments.")
@@ -38,7 +38,7 @@ extension PirlRobot.Sim {
 
         func run() throws {
             let recorder = DemoRecorder(
-                configuration: options.configuration(cameraWidth: size, cameraHeight: size), seed: options.seed,
+                configuration: options.configuration(imageWidth: size, imageHeight: size), seed: options.seed,
                 environments: envs, threads: threads)
             let info = try recorder.record(episodes: episodes, to: URL(fileURLWithPath: out))
             print("wrote \(info.episodes) \(info.task) episodes to \(out) (\(info.successes) successful)")

@@ -25,18 +25,27 @@ extension PirlRobot.Sim {
         @Option(help: "Control steps of the scripted expert to run before rendering (0: the start of the episode).")
         var expertSteps = 0
 
+        @Option(help: "Show what a policy with this model input size (square, pixels) sees instead: each camera's frame after the webcam effects and the letterboxing `run` applies.")
+        var modelInput: Int?
+
+        @Option(help: "With --model-input: draw each pixel as a zoom × zoom block.")
+        var zoom = 4
+
         func validate() throws {
             guard (16...640).contains(width), (16...480).contains(height) else {
                 throw ValidationError("--width must be 16…640 and --height 16…480, got \(width)x\(height).")
             }
             guard episode >= 0, expertSteps >= 0 else { throw ValidationError("--episode and --expert-steps must be 0 or more.") }
+            if let modelInput, !(16...480).contains(modelInput) { throw ValidationError("--model-input must be 16…480, got \(modelInput).") }
+            guard (1...16).contains(zoom) else { throw ValidationError("--zoom must be 1…16, got \(zoom).") }
         }
 
         func run() throws {
             let environment = try SimEnvironment(
-                configuration: options.configuration(cameraWidth: width, cameraHeight: height), seed: options.seed)
+                configuration: options.configuration(imageWidth: modelInput ?? 64, imageHeight: modelInput ?? 64), seed: options.seed)
             environment.reset(episode: episode)
-            let renderer = try OffscreenRenderer(model: environment.model, shadows: true)
+            // The model input is rendered as in training (no shadows); a picture for people with them.
+            let renderer = try OffscreenRenderer(model: environment.model, shadows: modelInput == nil)
             if expertSteps > 0 {
                 let expert = try ScriptedExpert(seed: options.seed)
                 var action = [Float](repeating: 0, count: 6)
@@ -47,7 +56,9 @@ extension PirlRobot.Sim {
                     if result.done { break }
                 }
             }
-            let image = try SceneSnapshot.image(of: environment, renderer: renderer)
+            let image = modelInput != nil
+                ? try SceneSnapshot.modelInput(of: environment, renderer: renderer, zoom: zoom)
+                : try SceneSnapshot.image(of: environment, renderer: renderer, width: width, height: height)
             try PNGWriter.write(image, to: out)
             print("wrote \(out): \(image.width)x\(image.height), task \(options.task.rawValue), \"\(environment.setup.instruction)\"")
         }

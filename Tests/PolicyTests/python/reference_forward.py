@@ -31,6 +31,13 @@ def layer_norm(x, eps=1e-6):
     return (x - m) / np.sqrt(v + eps)
 
 
+def group_norm(x, groups, gamma, beta, eps=1e-5):
+    n, c, h, w = x.shape
+    g = x.reshape(n, groups, -1)
+    g = (g - g.mean(axis=2, keepdims=True)) / np.sqrt(g.var(axis=2, keepdims=True) + eps)
+    return g.reshape(n, c, h, w) * gamma[None, :, None, None] + beta[None, :, None, None]
+
+
 def conv2d(x, w, b, stride, pad):
     n, c, h, wd = x.shape
     o, _, k, _ = w.shape
@@ -61,10 +68,17 @@ class Reference:
         for c, cam in enumerate(io["cameras"]):
             name = "vision" if a["sharedVisionEncoder"] else f"vision.{cam['name']}"
             h = np.asarray(images[c], dtype=np.float64).reshape(batch, 3, cam["height"], cam["width"])
+            strides, groups = a.get("visionStrides") or [], a.get("visionGroupNorm", 0)
             for i, _ in enumerate(a["visionChannels"]):
-                k, s, p = (a["patchSize"], a["patchSize"], 0) if i == 0 else (3, 2, 1)
-                h = silu(conv2d(h, self.w[f"{name}.conv{i}.weight"], self.w[f"{name}.conv{i}.bias"], s, p))
-            feats.append(h.mean(axis=(2, 3)))
+                k, s, p = (a["patchSize"], a["patchSize"], 0) if i == 0 else (3, strides[i - 1] if strides else 2, 1)
+                h = conv2d(h, self.w[f"{name}.conv{i}.weight"], self.w[f"{name}.conv{i}.bias"], s, p)
+                if groups:
+                    h = group_norm(h, groups, self.w[f"{name}.norm{i}.weight"], self.w[f"{name}.norm{i}.bias"])
+                h = silu(h)
+            if a.get("visionPooling", "mean") == "spatialSoftmax":
+                feats.append(self.spatial_softmax(name, h, a.get("visionKeypoints", 0)))
+            else:
+                feats.append(h.mean(axis=(2, 3)))
         table = self.w["language.embedding.weight"]
         lang = np.zeros((batch, a["tokenWidth"]))
         for b in range(batch):
@@ -73,6 +87,21 @@ class Reference:
                 lang[b] = table[ids].mean(axis=0)
         st = silu(self.linear("state.proj", np.asarray(state, dtype=np.float64).reshape(batch, io["stateDim"])))
         return silu(self.linear("prefix.fuse", np.concatenate(feats + [lang, st], axis=1)))
+
+    def spatial_softmax(self, name, h, keypoints):
+        """The expected (x, y) in [-1, 1] of each map's softmax over positions."""
+        if keypoints:
+            h = conv2d(h, self.w[f"{name}.keypoints.weight"], self.w[f"{name}.keypoints.bias"], 1, 0)
+        if f"{name}.softmax.log_temperature" in self.w:
+            h = h * np.exp(-self.w[f"{name}.softmax.log_temperature"][0])
+        b, k, height, width = h.shape
+        logits = h.reshape(b, k, height * width)
+        p = np.exp(logits - logits.max(axis=2, keepdims=True))
+        p /= p.sum(axis=2, keepdims=True)
+        xs = np.linspace(-1, 1, width) if width > 1 else np.zeros(1)
+        ys = np.linspace(-1, 1, height) if height > 1 else np.zeros(1)
+        ex, ey = p @ np.tile(xs, height), p @ np.repeat(ys, width)
+        return np.stack([ex, ey], axis=2).reshape(b, 2 * k)
 
     def time_embedding(self, t):
         a = self.cfg["architecture"]
