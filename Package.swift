@@ -56,7 +56,7 @@ let package = Package(
         // πRL training (flow-rl.md §2, §5, §6): SFT, PPO, GRPO, run outputs, YAML configs.
         .target(
             name: "Training",
-            dependencies: ["Policy", "Camera", "SimTrainer", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Policy", "Camera", "SimTrainer", "Runtime", .product(name: "Yams", package: "Yams")]
         ),
         // libv4l2 (Debian: libv4l-dev): the variadic v4l2_ioctl and VIDIOC_* codes.
         .target(name: "CV4L2", linkerSettings: [.linkedLibrary("v4l2")]),

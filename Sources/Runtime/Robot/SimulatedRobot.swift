@@ -35,10 +35,7 @@ public final class SimulatedRobot: RobotBackend {
     public init(configuration: EnvironmentConfiguration, seed: UInt64) {
         self.configuration = configuration
         self.seed = seed
-        let kinds = RobotSpec.so101.joints.map(\.kind)
-        limits = JointLimits(
-            lower: kinds.indices.map { Float(TwinJointUnits.clamp(-.greatestFiniteMagnitude, joint: $0, kind: kinds[$0])) },
-            upper: kinds.indices.map { Float(TwinJointUnits.clamp(.greatestFiniteMagnitude, joint: $0, kind: kinds[$0])) })
+        limits = .twin
         cameras = SimulatedCameras(width: configuration.cameraWidth, height: configuration.cameraHeight)
     }
 

@@ -1,4 +1,5 @@
 import RobotIO
+import SimTrainer
 
 /// Per-joint bounds in joint units (radians for arm joints, 0…1 for the gripper),
 /// in the robot spec's joint order.
@@ -41,5 +42,19 @@ public struct JointLimits: Sendable, Equatable {
         position.count == count && position.indices.allSatisfy {
             position[$0].isFinite && position[$0] >= lower[$0] && position[$0] <= upper[$0]
         }
+    }
+
+    /// The twin's joint ranges (the SO-101 MJCF's), what `run --sim` filters against and
+    /// what a training rollout with `environment.safetyFilter` applies.
+    public static let twin: JointLimits = {
+        let kinds = RobotSpec.so101.joints.map(\.kind)
+        return JointLimits(
+            lower: kinds.indices.map { Float(TwinJointUnits.clamp(-.greatestFiniteMagnitude, joint: $0, kind: kinds[$0])) },
+            upper: kinds.indices.map { Float(TwinJointUnits.clamp(.greatestFiniteMagnitude, joint: $0, kind: kinds[$0])) })
+    }()
+
+    /// `position` moved into the bounds (a measured pose a hair outside them, from noise or contact).
+    public func clamped(_ position: [Float]) -> [Float] {
+        position.indices.map { min(max(position[$0], lower[$0]), upper[$0]) }
     }
 }

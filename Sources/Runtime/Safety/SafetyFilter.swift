@@ -1,3 +1,5 @@
+import RobotIO
+
 /// Why the safety filter changed (or refused) a target this tick.
 public struct SafetyFlags: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt8
@@ -150,5 +152,22 @@ public struct SafetyFilter: Sendable {
     /// Filters an array target.
     public mutating func filter(_ target: [Float], into command: inout [Float]) -> SafetyFlags {
         target.withUnsafeBufferPointer { filter($0, into: &command) }
+    }
+
+    /// `run`'s default largest change of an arm joint per tick (radians).
+    public static let defaultMaxStepRadians: Float = 0.05
+    /// `run`'s default largest change of the gripper opening per tick (0 closed … 1 open).
+    public static let defaultMaxGripperStep: Float = 0.05
+
+    /// The per-joint step limits for joints of `kinds`: `arm` for revolute joints, `gripper` for the gripper.
+    public static func maxSteps(for kinds: [JointKind], arm: Float = defaultMaxStepRadians,
+                                gripper: Float = defaultMaxGripperStep) -> [Float] {
+        kinds.map { $0 == .gripper ? gripper : arm }
+    }
+
+    /// A twin pose (noise-free joint units) as a start for a filter with ``JointLimits/twin``:
+    /// clamped into the limits, which a joint can touch under contact.
+    public static func twinPose(_ joints: [Double]) -> [Float] {
+        JointLimits.twin.clamped(joints.map { Float($0) })
     }
 }

@@ -16,6 +16,11 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
     public var finalStudentShare = 1.0
     /// Labelled samples kept (the oldest are dropped first).
     public var capacity = 100_000
+    /// With `environment.safetyFilter`, each label is the teacher's chunk passed through the
+    /// filter from the environment's current command, with the step limits scaled by this
+    /// fraction: the student learns targets `run` executes without clamping (a margin below 1
+    /// keeps its small errors under the limit).
+    public var labelStepFraction = 0.9
 
     /// Default settings.
     public init() {}
@@ -36,6 +41,7 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         rampRounds = try c.value(.rampRounds, or: rampRounds)
         finalStudentShare = try c.value(.finalStudentShare, or: finalStudentShare)
         capacity = try c.value(.capacity, or: capacity)
+        labelStepFraction = try c.value(.labelStepFraction, or: labelStepFraction)
     }
 
     func validate() throws(ConfigError) {
@@ -44,5 +50,6 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         guard rampRounds >= 0 else { throw bad("sft.distill.rampRounds", rampRounds, "at least 0 (0: the final share from the first round)") }
         guard (0...1).contains(finalStudentShare) else { throw bad("sft.distill.finalStudentShare", finalStudentShare, "in [0, 1]") }
         guard (1...10_000_000).contains(capacity) else { throw bad("sft.distill.capacity", capacity, "in 1…10,000,000") }
+        guard labelStepFraction > 0, labelStepFraction <= 1 else { throw bad("sft.distill.labelStepFraction", labelStepFraction, "in (0, 1]") }
     }
 }

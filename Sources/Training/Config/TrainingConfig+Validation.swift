@@ -50,6 +50,8 @@ extension EnvironmentSettings {
         guard (1...256).contains(threads) else { throw bad("environment.threads", threads, "in 1…256") }
         guard (8...256).contains(imageSize) else { throw bad("environment.imageSize", imageSize, "in 8…256") }
         if let maxSteps, maxSteps < 1 { throw bad("environment.maxSteps", maxSteps, "at least 1") }
+        guard maxStepRad > 0, maxStepRad <= 1 else { throw bad("environment.maxStepRad", maxStepRad, "in (0, 1] radians per tick") }
+        guard maxGripperStep > 0, maxGripperStep <= 1 else { throw bad("environment.maxGripperStep", maxGripperStep, "in (0, 1] per tick") }
     }
 }
 

@@ -46,6 +46,14 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public var maxSteps: Int?
     /// Turn domain randomization off (object poses are still sampled).
     public var noRandomization = false
+    /// Pass every executed action through `run`'s safety filter (the twin's joint limits and
+    /// the per-tick step limits below), so training executes what `run` would: a policy that
+    /// asks for more than the filter allows learns what actually happens.
+    public var safetyFilter = false
+    /// The filter's largest change of an arm joint per tick (radians; `run --max-step-rad`).
+    public var maxStepRad = 0.05
+    /// The filter's largest change of the gripper opening per tick (`run --max-gripper-step`).
+    public var maxGripperStep = 0.05
 
     /// The tasks the simulator knows.
     public static let tasks = ["reach", "lift", "place", "push", "pick-place"]
@@ -374,6 +382,9 @@ extension EnvironmentSettings {
         shapingPotential = try c.value(.shapingPotential, or: shapingPotential)
         maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         noRandomization = try c.value(.noRandomization, or: noRandomization)
+        safetyFilter = try c.value(.safetyFilter, or: safetyFilter)
+        maxStepRad = try c.value(.maxStepRad, or: maxStepRad)
+        maxGripperStep = try c.value(.maxGripperStep, or: maxGripperStep)
     }
 }
 

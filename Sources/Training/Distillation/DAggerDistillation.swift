@@ -43,6 +43,8 @@ public final class DAggerDistillation {
         public var episodes: Int, successes: Int
         /// Samples in the aggregate after the round.
         public var samples: Int
+        /// Control ticks of the round and those the safety filter changed (0 without a filter).
+        public var ticks = 0, clampedTicks = 0
         /// Wall time of collecting.
         public var collectSeconds: Double
     }
@@ -78,17 +80,21 @@ public final class DAggerDistillation {
         var report = RoundReport(round: round, studentShare: beta, decisions: 0, studentDecisions: 0, imitationError: 0,
                                  episodes: 0, successes: 0, samples: 0, collectSeconds: 0)
         var squaredError = 0.0
+        let labelStepFraction = Float(settings.labelStepFraction)
+        let before = environment.commandStatistics
         for _ in 0..<settings.decisionsPerRound {
             let labels = try teacher.act(observations, using: &rng)
             student.encode(try packer.pack(observations))
             sampler.sample(student, into: chain, using: &rng)
             for e in 0..<n {
-                buffer.add(observations[e], chunk: labels[e])
-                let label = actionNormalizer.apply(Array(labels[e].prefix(d)))
+                // Through the environment's safety filter (if any): the label is what would be executed.
+                let label = environment.executable(Array(labels[e].prefix(d)), environment: e, stepFraction: labelStepFraction)
+                buffer.add(observations[e], chunk: label)
+                let target = actionNormalizer.apply(label)
                 let own = chain.chunk(e)
-                for i in 0..<d { squaredError += Double((own[i] - label[i]) * (own[i] - label[i])) }
+                for i in 0..<d { squaredError += Double((own[i] - target[i]) * (own[i] - target[i])) }
                 let studentDrives = rng.uniformOpen() < beta
-                executed[e] = studentDrives ? actionNormalizer.invert(own) : labels[e]
+                executed[e] = studentDrives ? actionNormalizer.invert(own) : label
                 if studentDrives { report.studentDecisions += 1 }
             }
             report.decisions += n
@@ -99,6 +105,10 @@ public final class DAggerDistillation {
         }
         report.imitationError = squaredError / Double(report.decisions * d)
         report.samples = buffer.sampleCount
+        if let before, let after = environment.commandStatistics {
+            report.clampedTicks = after.clampedTicks - before.clampedTicks
+            report.ticks = after.ticks - before.ticks
+        }
         report.collectSeconds = RLTrainer.seconds(clock.now - started)
         return report
     }

@@ -57,4 +57,36 @@ public protocol VectorChunkEnvironment: AnyObject {
     func reset(groupSize: Int) throws -> [RawObservation]
     /// Executes the first `length` actions of `chunks[i]` in environment i, then observes.
     func step(chunks: [[Float]], length: Int) throws -> ChunkStep
+    /// `chunk` (joint units, rows of joints) as environment `environment` would execute it
+    /// from its current command: through its safety filter, with the step limits scaled by
+    /// `stepFraction`; unchanged without a filter.
+    func executable(_ chunk: [Float], environment: Int, stepFraction: Float) -> [Float]
+    /// The safety filter's counts so far; `nil` without a filter.
+    var commandStatistics: CommandStatistics? { get }
+}
+
+/// How often the executed actions were changed by a training-time safety filter.
+public struct CommandStatistics: Sendable, Equatable {
+    /// Control ticks filtered.
+    public var ticks = 0
+    /// Ticks on which some joint's target was outside its limits.
+    public var limitClamps = 0
+    /// Ticks on which some joint's target was further than the step limit.
+    public var stepClamps = 0
+    /// Ticks changed for either reason.
+    public var clampedTicks = 0
+
+    /// No ticks yet.
+    public init() {}
+
+    /// The share of ticks the filter changed.
+    public var clampedFraction: Double { ticks == 0 ? 0 : Double(clampedTicks) / Double(ticks) }
+}
+
+extension VectorChunkEnvironment {
+    /// `chunk` as environment `environment` would execute it: unchanged for an environment
+    /// without a safety filter.
+    public func executable(_ chunk: [Float], environment: Int, stepFraction: Float) -> [Float] { chunk }
+    /// The safety filter's counts so far; `nil` for an environment without one.
+    public var commandStatistics: CommandStatistics? { nil }
 }

@@ -45,6 +45,9 @@ extension TrainSimRun {
             let trainSeconds = RLTrainer.seconds(clock.now - trainStart)
             log.events.addScalar("distill/imitation_error", collected.imitationError, step: round + 1)
             log.events.addScalar("distill/student_share", collected.studentShare, step: round + 1)
+            if collected.ticks > 0 {
+                log.events.addScalar("distill/clamped_fraction", Double(collected.clampedTicks) / Double(collected.ticks), step: round + 1)
+            }
             if collected.episodes > 0 {
                 log.events.addScalar("distill/rollout_success", Double(collected.successes) / Double(collected.episodes), step: round + 1)
             }
@@ -53,6 +56,7 @@ extension TrainSimRun {
             report("distill: round \(round + 1)/\(rounds) | β \(ProgressLine.fixed(collected.studentShare, 2))"
                    + " | student drove \(collected.studentDecisions)/\(collected.decisions) | episodes ok \(rolloutSuccess)"
                    + " | imitation error \(ProgressLine.fixed(collected.imitationError, 4)) | loss \(ProgressLine.fixed(loss / Double(max(steps.count, 1)), 4))"
+                   + (collected.ticks > 0 ? " | clamped \(ProgressLine.fixed(100 * Double(collected.clampedTicks) / Double(collected.ticks), 1)) % of ticks" : "")
                    + " | \(collected.samples) samples | collect \(ProgressLine.fixed(collected.collectSeconds, 1)) s, train \(ProgressLine.fixed(trainSeconds, 1)) s")
             state.sftSteps = steps.upperBound
             if config.eval.periodicEpisodes > 0 && (round + 1) % config.eval.everyIterations == 0 && round + 1 < rounds {

@@ -1,4 +1,6 @@
 import Policy
+import RobotIO
+import Runtime
 import SimTrainer
 
 /// The simulator's ``SimTrainer/VectorEnvironment`` as a ``VectorChunkEnvironment``:
@@ -15,9 +17,20 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
     private var raw: [RawObservation] = []
     private var rewards: [Double], terminated: [Bool], truncated: [Bool], executed: [Int]
     private var stillChunks: [[Float]]
+    /// `run`'s safety filter, one per environment, when training executes what `run` would.
+    private var filters: [SafetyFilter]
+    private let maxSteps: [Float]?
+    /// The commands the last step executed (with a filter), per environment.
+    private(set) var filtered: [[Float]]
+    private var rowFlags: [[SafetyFlags]], command: [Float]
+    /// The safety filter's counts so far; `nil` without a filter.
+    public private(set) var commandStatistics: CommandStatistics?
 
-    /// Wraps `vector`, passing on the images of `cameras` (and the object features when `objectState`).
-    public init(vector: VectorEnvironment, cameras: [String], objectState: Bool = false) {
+    /// Wraps `vector`, passing on the images of `cameras` (and the object features when
+    /// `objectState`). With `safetyFilter` (per-joint step limits per tick), every executed
+    /// action first goes through `run`'s ``Runtime/SafetyFilter`` with the twin's joint limits,
+    /// restarted at the arm's pose whenever an episode begins.
+    public init(vector: VectorEnvironment, cameras: [String], objectState: Bool = false, safetyFilter maxSteps: [Float]? = nil) {
         self.vector = vector
         self.cameras = cameras
         self.objectState = objectState
@@ -25,6 +38,13 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
         rewards = .init(repeating: 0, count: n); terminated = .init(repeating: false, count: n)
         truncated = terminated; executed = .init(repeating: 0, count: n)
         stillChunks = .init(repeating: [], count: n)
+        self.maxSteps = maxSteps
+        let names = RobotSpec.so101.joints.map(\.name)
+        filters = maxSteps.map { steps in (0..<n).map { _ in SafetyFilter(limits: .twin, maxStep: steps, rampTicks: 0, jointNames: names) } } ?? []
+        filtered = .init(repeating: [], count: n)
+        rowFlags = .init(repeating: [], count: n)
+        command = [Float](repeating: 0, count: names.count)
+        commandStatistics = maxSteps == nil ? nil : CommandStatistics()
     }
 
     /// N.
@@ -37,20 +57,25 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
     /// the member's own random stream still draws its lighting, camera jitter and latency.
     public func reset(groupSize: Int) throws -> [RawObservation] {
         let observations = try vector.reset()
+        for e in filters.indices { restartFilter(e) }
         guard groupSize > 1 else { return try convert(observations) }
         for e in 0..<count where e % groupSize != 0 {
             vector.environments[e].reset(to: vector.environments[e - e % groupSize].setup)
+            if !filters.isEmpty { restartFilter(e) }
         }
         // A chunk of zero actions re-observes every environment without moving anything.
         return try convert(try vector.step(chunks: stillChunks, length: 0).observations)
     }
 
-    /// Executes the chunks and converts the results.
+    /// Executes the chunks (through the safety filter when there is one) and converts the results.
     public func step(chunks: [[Float]], length: Int) throws -> ChunkStep {
-        let result = try vector.step(chunks: chunks, length: length)
+        let result = try vector.step(chunks: filters.isEmpty ? chunks : filter(chunks, length: length), length: length)
         for e in 0..<count {
             let r = result.results[e]
             rewards[e] = r.reward; terminated[e] = r.terminated; truncated[e] = r.truncated; executed[e] = r.steps
+            guard !filters.isEmpty else { continue }
+            tally(rowFlags[e].prefix(r.steps))
+            if r.done { restartFilter(e) }  // the environment has reset: the next command starts at its new pose
         }
         let finished = result.finished.map {
             EpisodeOutcome(environment: $0.environment, success: $0.success, episodeReturn: $0.episodeReturn, length: $0.length,
@@ -58,6 +83,54 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
         }
         return ChunkStep(observations: try convert(result.observations), rewards: rewards, terminated: terminated,
                          truncated: truncated, executedSteps: executed, finished: finished)
+    }
+
+    /// The executed rows of every chunk through its environment's filter; the flags are kept
+    /// per row so only the rows the environment really executes are counted.
+    func filter(_ chunks: [[Float]], length: Int) -> [[Float]] {
+        let joints = command.count
+        for e in 0..<count {
+            filtered[e].removeAll(keepingCapacity: true)
+            rowFlags[e].removeAll(keepingCapacity: true)
+            chunks[e].withUnsafeBufferPointer { rows in
+                for row in 0..<length {
+                    let target = UnsafeBufferPointer(rebasing: rows[(row * joints)..<((row + 1) * joints)])
+                    rowFlags[e].append(filters[e].filter(target, into: &command))
+                    filtered[e].append(contentsOf: command)
+                }
+            }
+        }
+        return filtered
+    }
+
+    private func tally(_ flags: ArraySlice<SafetyFlags>) {
+        for f in flags {
+            commandStatistics!.ticks += 1
+            if f.contains(.clampedToLimits) { commandStatistics!.limitClamps += 1 }
+            if f.contains(.clampedStep) { commandStatistics!.stepClamps += 1 }
+            if !f.isDisjoint(with: [.clampedToLimits, .clampedStep]) { commandStatistics!.clampedTicks += 1 }
+        }
+    }
+
+    /// Starts environment `e`'s filter at the arm's present pose.
+    private func restartFilter(_ e: Int) {
+        let pose = SafetyFilter.twinPose(vector.environments[e].jointPositions())
+        try! filters[e].begin(at: pose)  // the pose is clamped into the limits
+    }
+
+    public func executable(_ chunk: [Float], environment e: Int, stepFraction: Float) -> [Float] {
+        guard let maxSteps else { return chunk }
+        var filter = SafetyFilter(limits: .twin, maxStep: maxSteps.map { $0 * stepFraction }, rampTicks: 0,
+                                  jointNames: filters[e].jointNames)
+        try! filter.begin(at: filters[e].lastCommand)  // always inside the limits
+        var out: [Float] = [], row = command
+        out.reserveCapacity(chunk.count)
+        let joints = row.count
+        for r in 0..<(chunk.count / joints) {
+            _ = filter.filter(Array(chunk[(r * joints)..<((r + 1) * joints)]), into: &row)
+            out.append(contentsOf: row)
+        }
+        return out
     }
 
     private func convert(_ observations: [SimObservation]) throws -> [RawObservation] {

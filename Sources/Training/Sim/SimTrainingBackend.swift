@@ -1,4 +1,6 @@
 import Foundation
+import RobotIO
+import Runtime
 import SimTrainer
 
 /// Training in the MuJoCo twin: ``SimChunkEnvironment``s over ``SimTrainer/VectorEnvironment``
@@ -46,7 +48,10 @@ public struct SimTrainingBackend: TrainingBackend {
 
     public func makeEnvironment(_ settings: EnvironmentSettings, count: Int, seed: UInt64) throws -> any VectorChunkEnvironment {
         let vector = try VectorEnvironment(configuration: configuration(settings), count: count, seed: seed, threads: settings.threads)
-        return SimChunkEnvironment(vector: vector, cameras: cameras, objectState: objectState)
+        let steps = settings.safetyFilter
+            ? SafetyFilter.maxSteps(for: RobotSpec.so101.joints.map(\.kind), arm: Float(settings.maxStepRad), gripper: Float(settings.maxGripperStep))
+            : nil
+        return SimChunkEnvironment(vector: vector, cameras: cameras, objectState: objectState, safetyFilter: steps)
     }
 
     public func recordDemonstrations(_ settings: EnvironmentSettings, episodes: Int, seed: UInt64, to directory: String) throws {

@@ -73,10 +73,10 @@ struct Run: ParsableCommand {
     var steps: Int?
 
     @Option(help: "Largest change of an arm joint per tick (radians).")
-    var maxStepRad: Float = 0.05
+    var maxStepRad: Float = SafetyFilter.defaultMaxStepRadians
 
     @Option(help: "Largest change of the gripper opening per tick (0 closed … 1 open).")
-    var maxGripperStep: Float = 0.05
+    var maxGripperStep: Float = SafetyFilter.defaultMaxGripperStep
 
     @Option(help: "Seconds of robot time (simulated time with --sim) over which the step limit ramps up at start.")
     var rampS: Double = 2
@@ -226,7 +226,7 @@ struct Run: ParsableCommand {
                  hertz: Double, robotHertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
                  recorder: EpisodeRecorder? = nil) throws {
         let kinds = RobotSpec.named(robot)!.joints.map(\.kind)
-        let maxStep = kinds.map { $0 == .gripper ? maxGripperStep : maxStepRad }
+        let maxStep = SafetyFilter.maxSteps(for: kinds, arm: maxStepRad, gripper: maxGripperStep)
         // The ramp is robot time: at --speed 4, a 2 s ramp counted in wall-clock ticks would cover
         // 8 s of the twin's motion, longer than a whole `place` episode.
         let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * robotHertz),
