@@ -26,6 +26,7 @@ struct DistillationTests {
         c.sft.distill.decisionsPerRound = 4
         c.sft.distill.rampRounds = 2
         c.sft.distill.capacity = 64
+        c.sft.distill.probeCoefficient = 1
         c.eval.periodicEpisodes = 2; c.eval.episodes = 2; c.eval.everyIterations = 100
         c.environment.maxSteps = 40
         return c
@@ -40,18 +41,21 @@ struct DistillationTests {
         let student = try FlowPolicy(config: wanted)
         student.initialize(seed: 5)
         let normStats = teacher.studentNormStats(jointCount: 6)
-        #expect(normStats.normStats["state"]?.mean.count == 6)
+        #expect(normStats.normStats["state"]?.mean.count == 6 && normStats.normStats["privileged"]?.mean.count == ObjectState.count)
         #expect(normStats.normStats["actions"] == teacher.normStats.normStats["actions"])
         let environment = try SimTrainingBackend(policy: config.policy).makeEnvironment(config.environment, count: 4, seed: 21)
         let stage = DAggerDistillation(student: student, normStats: normStats, teacher: teacher, environment: environment,
                                        sft: config.sft, seed: 2)
-        var reports: [DAggerDistillation.RoundReport] = []
+        var reports: [DAggerDistillation.RoundReport] = [], probeLosses: [Float] = []
         for round in 0..<config.sft.distill.rounds {
             reports.append(try stage.collect(round: round))
             for step in DAggerDistillation.steps(ofRound: round, totalSteps: config.sft.steps, rounds: config.sft.distill.rounds) {
-                _ = try stage.trainer.step(step, seed: 2)
+                probeLosses.append(try stage.trainer.step(step, seed: 2).probeLoss)
             }
         }
+        // The probe learns the object state from the student's inputs.
+        let early: Float = probeLosses.prefix(15).reduce(0, +), late: Float = probeLosses.suffix(15).reduce(0, +)
+        #expect(late < 0.7 * early, "probe loss \(early / 15) → \(late / 15)")
         // β: the teacher drives the first round alone, then the student's share ramps to 1.
         #expect(reports[0].studentDecisions == 0 && reports[0].studentShare == 0)
         #expect(reports[1].studentShare == 0.5 && reports.last!.studentShare == 1)
@@ -61,9 +65,13 @@ struct DistillationTests {
         // The error is measured on each round's states before the student trains on them.
         let untrained = reports[0].imitationError, trained = reports.last!.imitationError
         #expect(trained < 0.6 * untrained, "imitation error \(untrained) → \(trained)")
-        // The student's samples carry cameras and joints, never the object features the teacher read.
+        // The student reads cameras and joints, never the object features the teacher read: they
+        // travel beside the observation for the probe's targets, and packing leaves them out.
+        #expect(student.privilegedProbeWidth == ObjectState.count && stage.buffer.privilegedWidth == ObjectState.count)
         let sample = stage.buffer.observation(sample: 0)
-        #expect(sample.state.count == 6 && sample.privileged.isEmpty)
+        #expect(sample.state.count == 6 && sample.privileged.count == ObjectState.count)
+        let packed = try ObservationBatch([sample], config: student.config, tokenizer: student.tokenizer)
+        #expect(packed.state.count == 6 && packed.images.count == 2)
         #expect(sample.images["front"]?.width == 32 && sample.images["wrist"]?.rgb.count == 32 * 32 * 3)
     }
 

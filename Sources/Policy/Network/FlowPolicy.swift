@@ -22,6 +22,8 @@ public final class FlowPolicy: DifferentiableVelocityField {
     /// The policy over a correction of the flow's chunk (``PolicyConfig/Architecture/residualWidth``)
     /// and the cosine basis the correction is synthesized in.
     let residual: (head: GaussianHead, basis: ChunkNoiseBasis)?
+    /// The auxiliary probe from the prefix to the privileged state (``PolicyConfig/Architecture/privilegedProbe``).
+    let privilegedProbe: Linear?
     private var encoderActivations: PrefixEncoder.Activations?
     private var velocityActivations: VelocityNetwork.Activations?
     private var valueActivations: ValueHead.Activations?
@@ -58,6 +60,10 @@ public final class FlowPolicy: DifferentiableVelocityField {
         } else {
             residual = nil
         }
+        // Registered last: a checkpoint without a probe keeps its layout.
+        privilegedProbe = a.privilegedProbe > 0
+            ? Linear("privileged_probe", inFeatures: a.prefixWidth, outFeatures: a.privilegedProbe, layout: &layout)
+            : nil
         // Refuse sizes that would exhaust memory before allocating anything (a hostile
         // or mistyped config.json must fail with an error, not kill the process).
         guard layout.count <= Self.maxParameters else {
@@ -81,6 +87,7 @@ public final class FlowPolicy: DifferentiableVelocityField {
         valueHead.initialize(p, using: &rng)
         noiseSteering?.initialize(p, using: &rng)
         residual?.head.initialize(p, using: &rng)
+        privilegedProbe?.initialize(p, using: &rng)
     }
 
     /// Random time weights of the critic alone (a checkpoint without them grown into this layout).
@@ -171,6 +178,37 @@ public final class FlowPolicy: DifferentiableVelocityField {
             for i in 0..<pw { prefixGradient[c * pw + i] += act.dPrefixRows[r * pw + i] }
         }
     }
+
+    /// The auxiliary probe's loss `mean((P·prefix + b − target)²)` on the encoded observations
+    /// (`targets`: `encodedCount × privilegedProbe`, normalized); with `accumulateGradient`,
+    /// adds `gradientScale ×` its gradient to the probe and into the prefix gradient that ``backwardEncoder()``
+    /// pushes through the encoder. Call after ``encode(_:)``, before ``backwardEncoder()``.
+    public func privilegedProbeLoss(targets: [Float], accumulateGradient: Bool = true, gradientScale: Float = 1) -> Float {
+        guard let probe = privilegedProbe else { preconditionFailure("the config has no privileged probe") }
+        let n = encodedCount, k = probe.outFeatures, pw = prefixWidth
+        precondition(n > 0 && targets.count == n * k, "targets must be encodedCount × privilegedProbe")
+        var y = [Float](repeating: 0, count: n * k), dy = y
+        probe.forward(parameters.values, x: encodedPrefix, y: &y, rows: n)
+        var loss = 0.0
+        let scale = gradientScale * 2 / Float(n * k)
+        for i in 0..<(n * k) {
+            let r = y[i] - targets[i]
+            loss += Double(r * r)
+            dy[i] = r * scale
+        }
+        guard accumulateGradient else { return Float(loss / Double(n * k)) }
+                if prefixGradient.count != n * pw { prefixGradient = .init(repeating: 0, count: n * pw) }
+        dy.withUnsafeBufferPointer { d in
+            prefixGradient.withUnsafeMutableBufferPointer { dx in
+                probe.backward(parameters.values, parameters.gradients, x: encodedPrefix, dy: d.baseAddress!, dx: dx.baseAddress!,
+                               rows: n, accumulate: true)
+            }
+        }
+        return Float(loss / Double(n * k))
+    }
+
+    /// Outputs of the privileged probe (0 without one).
+    public var privilegedProbeWidth: Int { privilegedProbe?.outFeatures ?? 0 }
 
     /// Pushes the accumulated prefix gradient through the encoder (SFT; RL keeps the encoder frozen).
     public func backwardEncoder() {

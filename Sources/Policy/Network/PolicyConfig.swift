@@ -183,6 +183,10 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var residualStd: Double = 0.1
         /// Cosines of each joint's trajectory over the chunk that the residual moves.
         public var residualFrequencies: Int = 3
+        /// Outputs of a linear probe from the prefix features to what only a simulator knows
+        /// (the object state a distillation teacher reads), trained as an auxiliary loss so the
+        /// camera encoder learns where the objects are (0: none). Acting never reads it.
+        public var privilegedProbe: Int = 0
 
         /// Creates the default architecture.
         public init() {}
@@ -281,7 +285,8 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         try check(a.residualStd >= 0.01 && a.residualStd <= 2, "architecture.residualStd", a.residualStd, "in [0.01, 2]")
         try check(a.residualFrequencies >= 1 && a.residualFrequencies <= io.actionHorizon, "architecture.residualFrequencies", a.residualFrequencies, "in 1...actionHorizon (\(io.actionHorizon))")
         try check(a.noiseSteeringWidth == 0 || a.residualWidth == 0, "architecture.residualWidth", a.residualWidth, "0 with a noise-steering head (one head steers a flow)")
-        try check(a.expertBlocks >= 0 && a.expertBlocks <= 64, "architecture.expertBlocks", a.expertBlocks, "in 0...64")
+        try check(a.privilegedProbe >= 0 && a.privilegedProbe <= 4096, "architecture.privilegedProbe", a.privilegedProbe, "in 0...4096 (0: no probe)")
+                try check(a.expertBlocks >= 0 && a.expertBlocks <= 64, "architecture.expertBlocks", a.expertBlocks, "in 0...64")
         try check(a.timeEmbeddingWidth >= 2 && a.timeEmbeddingWidth % 2 == 0, "architecture.timeEmbeddingWidth", a.timeEmbeddingWidth, "even and at least 2")
         try check(a.timeMinPeriod > 0 && a.timeMaxPeriod >= a.timeMinPeriod, "architecture.timeMinPeriod", a.timeMinPeriod, "0 < timeMinPeriod <= timeMaxPeriod")
         try check(a.noiseStdMin > 0 && a.noiseStdMax >= a.noiseStdMin, "architecture.noiseStdMin", a.noiseStdMin, "0 < noiseStdMin <= noiseStdMax")
@@ -426,6 +431,7 @@ extension PolicyConfig.Architecture {
         residualBound = try c.value(.residualBound, or: residualBound)
         residualStd = try c.value(.residualStd, or: residualStd)
         residualFrequencies = try c.value(.residualFrequencies, or: residualFrequencies)
+        privilegedProbe = try c.value(.privilegedProbe, or: privilegedProbe)
     }
 }
 

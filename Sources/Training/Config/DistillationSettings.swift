@@ -21,6 +21,11 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
     /// fraction: the student learns targets `run` executes without clamping (a margin below 1
     /// keeps its small errors under the limit).
     public var labelStepFraction = 0.9
+    /// Weight of the auxiliary loss of a linear probe from the student's prefix features to
+    /// the object state the teacher reads (``Policy/PolicyConfig/Architecture/privilegedProbe``,
+    /// added to the student when positive): a direct signal for where the objects are, which
+    /// the flow-matching loss alone gives the camera encoder only slowly. 0: no probe.
+    public var probeCoefficient = 0.0
 
     /// Default settings.
     public init() {}
@@ -42,6 +47,7 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         finalStudentShare = try c.value(.finalStudentShare, or: finalStudentShare)
         capacity = try c.value(.capacity, or: capacity)
         labelStepFraction = try c.value(.labelStepFraction, or: labelStepFraction)
+        probeCoefficient = try c.value(.probeCoefficient, or: probeCoefficient)
     }
 
     func validate() throws(ConfigError) {
@@ -50,6 +56,7 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         guard rampRounds >= 0 else { throw bad("sft.distill.rampRounds", rampRounds, "at least 0 (0: the final share from the first round)") }
         guard (0...1).contains(finalStudentShare) else { throw bad("sft.distill.finalStudentShare", finalStudentShare, "in [0, 1]") }
         guard (1...10_000_000).contains(capacity) else { throw bad("sft.distill.capacity", capacity, "in 1…10,000,000") }
+        guard probeCoefficient >= 0, probeCoefficient <= 100 else { throw bad("sft.distill.probeCoefficient", probeCoefficient, "in [0, 100]") }
         guard labelStepFraction > 0, labelStepFraction <= 1 else { throw bad("sft.distill.labelStepFraction", labelStepFraction, "in (0, 1]") }
     }
 }

@@ -23,14 +23,16 @@ extension TrainingConfig {
         io.cameras = policy.cameras.map { PolicyConfig.Camera(name: $0, width: environment.imageSize, height: environment.imageSize) }
         io.objectStateDim = policy.objectState ? ObjectState.count : 0
         io.stateDim = io.jointNames.count + io.objectStateDim
-        io.actionHorizon = policy.horizon
+        var architecture = policy.architecture
+        if sft.teacher != nil && sft.distill.probeCoefficient > 0 { architecture.privilegedProbe = ObjectState.count }
+                io.actionHorizon = policy.horizon
         io.executedHorizon = policy.executedHorizon
         var sampler = PolicyConfig.SamplerDefaults()
         sampler.steps = policy.denoisingSteps
         sampler.noiseLevel = rl.noiseLevel
         sampler.reduction = rl.reduction
         sampler.granularity = rl.granularity
-        return PolicyConfig(io: io, architecture: policy.architecture, sampler: sampler,
+        return PolicyConfig(io: io, architecture: architecture, sampler: sampler,
                             provenance: PolicyConfig.Provenance(task: environment.task, seed: seed))
     }
 }

@@ -60,7 +60,7 @@ public final class DAggerDistillation {
         self.seed = seed
         let io = student.config.io
         buffer = DistillationBuffer(cameras: io.cameras, stateWidth: io.stateDim, horizon: io.actionHorizon, joints: io.actionDim,
-                                    capacity: sft.distill.capacity)
+                                    privilegedWidth: student.privilegedProbeWidth, capacity: sft.distill.capacity)
         trainer = SFTTrainer(policy: student, samples: buffer, normStats: normStats, settings: sft)
         let kind = io.normalization
         packer = ObservationPacker(config: student.config, tokenizer: student.tokenizer, stateNormalizer: kind.normalizer(normStats.normStats["state"]!))

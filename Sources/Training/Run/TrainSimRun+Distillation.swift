@@ -35,16 +35,18 @@ extension TrainSimRun {
         for round in firstRound..<rounds {
             let collected = try stage.collect(round: round)
             let trainStart = clock.now
-            var loss = 0.0
+            var loss = 0.0, probeLoss = 0.0
             let steps = DAggerDistillation.steps(ofRound: round, totalSteps: total, rounds: rounds)
             for step in steps {
                 let result = try stage.trainer.step(step, seed: config.seed)
                 log.logSFT(step: step + 1, loss: Double(result.loss))
                 loss += Double(result.loss)
+                probeLoss += Double(result.probeLoss)
             }
             let trainSeconds = RLTrainer.seconds(clock.now - trainStart)
             log.events.addScalar("distill/imitation_error", collected.imitationError, step: round + 1)
             log.events.addScalar("distill/student_share", collected.studentShare, step: round + 1)
+            if student.privilegedProbeWidth > 0 { log.events.addScalar("distill/probe_loss", probeLoss / Double(max(steps.count, 1)), step: round + 1) }
             if collected.ticks > 0 {
                 log.events.addScalar("distill/clamped_fraction", Double(collected.clampedTicks) / Double(collected.ticks), step: round + 1)
             }
@@ -56,7 +58,8 @@ extension TrainSimRun {
             report("distill: round \(round + 1)/\(rounds) | β \(ProgressLine.fixed(collected.studentShare, 2))"
                    + " | student drove \(collected.studentDecisions)/\(collected.decisions) | episodes ok \(rolloutSuccess)"
                    + " | imitation error \(ProgressLine.fixed(collected.imitationError, 4)) | loss \(ProgressLine.fixed(loss / Double(max(steps.count, 1)), 4))"
-                   + (collected.ticks > 0 ? " | clamped \(ProgressLine.fixed(100 * Double(collected.clampedTicks) / Double(collected.ticks), 1)) % of ticks" : "")
+                   + (student.privilegedProbeWidth > 0 ? " | probe \(ProgressLine.fixed(probeLoss / Double(max(steps.count, 1)), 4))" : "")
+                                      + (collected.ticks > 0 ? " | clamped \(ProgressLine.fixed(100 * Double(collected.clampedTicks) / Double(collected.ticks), 1)) % of ticks" : "")
                    + " | \(collected.samples) samples | collect \(ProgressLine.fixed(collected.collectSeconds, 1)) s, train \(ProgressLine.fixed(trainSeconds, 1)) s")
             state.sftSteps = steps.upperBound
             if config.eval.periodicEpisodes > 0 && (round + 1) % config.eval.everyIterations == 0 && round + 1 < rounds {

@@ -15,6 +15,12 @@ public final class DemoFlowMatching {
     /// Random-shift augmentation (DrQ): pad every camera image by this many pixels and crop
     /// it back at a random offset before encoding; 0 is off.
     public let randomShift: Int
+    /// Weight of the privileged probe's loss (0: none; needs a probe and `privileged` norm stats).
+    public let probeCoefficient: Float
+    /// The probe's loss on the last minibatch (0 without a probe).
+    public private(set) var lastProbeLoss: Float = 0
+    private let privilegedNormalizer: (any VectorTransform)?
+    private var probeTargets: [Float] = []
     private let packer: ObservationPacker
     private let actionNormalizer: any VectorTransform
     private var observations: [RawObservation] = []
@@ -26,8 +32,12 @@ public final class DemoFlowMatching {
     }
 
     /// Minibatches of `batchSize` from `samples`, normalized with `normStats` (the checkpoint's).
-    public init(policy: FlowPolicy, samples: any ChunkSamples, normStats: NormStatsFile, batchSize: Int, randomShift: Int = 0) {
+    public init(policy: FlowPolicy, samples: any ChunkSamples, normStats: NormStatsFile, batchSize: Int, randomShift: Int = 0,
+                probeCoefficient: Float = 0) {
         self.policy = policy
+        let probed = probeCoefficient > 0 && policy.privilegedProbeWidth > 0
+        self.probeCoefficient = probed ? probeCoefficient : 0
+        privilegedNormalizer = probed ? normStats.normStats["privileged"].map { policy.config.io.normalization.normalizer($0) } : nil
         self.samples = samples
         self.batchSize = batchSize
         self.randomShift = randomShift
@@ -50,9 +60,12 @@ public final class DemoFlowMatching {
         actions.removeAll(keepingCapacity: true)
         noise.removeAll(keepingCapacity: true)
         times.removeAll(keepingCapacity: true)
+        probeTargets.removeAll(keepingCapacity: true)
         for _ in 0..<count {
             let index = rng.index(below: samples.sampleCount)
-            observations.append(samples.observation(sample: index))
+            let observation = samples.observation(sample: index)
+            if let privilegedNormalizer { probeTargets.append(contentsOf: privilegedNormalizer.apply(observation.privileged)) }
+            observations.append(observation)
             samples.chunk(sample: index, horizon: h, into: &chunk)
             actions.append(contentsOf: actionNormalizer.apply(chunk))
             times.append(FlowMatchingLoss.sampleTime(using: &rng))
@@ -65,7 +78,16 @@ public final class DemoFlowMatching {
                                   pad: randomShift, using: &rng)
             }
         }
-        return FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
-                                     accumulateGradient: true, gradientScale: scale, throughEncoder: throughEncoder)
+        guard privilegedNormalizer != nil, probeTargets.count == count * policy.privilegedProbeWidth else {
+            return FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
+                                         accumulateGradient: true, gradientScale: scale, throughEncoder: throughEncoder)
+        }
+        // Flow matching and the probe share one pass through the encoder.
+        policy.encode(batch)
+        let loss = FlowMatchingLoss.lossOnLoadedPrefix(policy: policy, rows: count, actions: actions, noise: noise, times: times,
+                                                       accumulateGradient: true, gradientScale: scale)
+        lastProbeLoss = policy.privilegedProbeLoss(targets: probeTargets, gradientScale: scale * probeCoefficient)
+        if throughEncoder { policy.backwardEncoder() }
+        return loss
     }
 }

@@ -25,7 +25,8 @@ public final class SFTTrainer {
     public init(policy: FlowPolicy, samples: any ChunkSamples, normStats: NormStatsFile, settings: SFTSettings) {
         self.settings = settings
         batches = DemoFlowMatching(policy: policy, samples: samples, normStats: normStats, batchSize: settings.batchSize,
-                                   randomShift: settings.randomShift)
+                                   randomShift: settings.randomShift,
+                                   probeCoefficient: settings.teacher == nil ? 0 : Float(settings.distill.probeCoefficient))
         optimizer = AdamW(groups: ParameterGroups.sft(policy, learningRate: Float(settings.learningRate), weightDecay: Float(settings.weightDecay)))
         optimizer.maxGradientNorm = Float(settings.maxGradNorm)
     }
@@ -34,6 +35,8 @@ public final class SFTTrainer {
     public struct StepReport: Sendable {
         /// Flow-matching loss of the minibatch.
         public var loss: Float
+        /// The privileged probe's loss (0 without one).
+        public var probeLoss: Float = 0
         /// Gradient norm before clipping.
         public var gradientNorm: Double
         /// False when the update was skipped (non-finite gradient).
@@ -46,6 +49,6 @@ public final class SFTTrainer {
         optimizer.groups[0].learningRate = Float(settings.learningRate(atStep: step))
         let loss = try batches.accumulateGradient(RunSeeds.seed(seed, .sft, index: UInt64(step)))
         let report = optimizer.step(policy.parameters)
-        return StepReport(loss: loss, gradientNorm: report.gradientNorm, applied: report.applied)
+        return StepReport(loss: loss, probeLoss: batches.lastProbeLoss, gradientNorm: report.gradientNorm, applied: report.applied)
     }
 }
