@@ -20,6 +20,8 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
     public var controlRate = 30.0
     /// Domain randomization.
     public var randomization = DomainRandomization()
+    /// A change of what the cameras see beyond the randomization (evaluation only).
+    public var visualShift = VisualShift()
     /// Add potential-based shaping to the sparse reward: ``shapedRewardScale`` × the change
     /// of the task's dense progress over the step (Ng et al. 1999). It telescopes to
     /// `scale × (progress_end − progress_start)` per episode, so it guides exploration
@@ -47,6 +49,7 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
         }
         if let maxSteps, maxSteps <= 0 { throw .invalidConfiguration("maxSteps must be positive, got \(maxSteps)") }
         try randomization.validate()
+        try visualShift.validate()
     }
 
     /// The size of an observation's `frames`: the model input size (``imageWidth`` ×

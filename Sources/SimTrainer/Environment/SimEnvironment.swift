@@ -57,6 +57,8 @@ public final class SimEnvironment {
 
     /// Stream bit of the webcam effects' random stream (see ``reset(to:)``).
     private static let webcamStream: UInt64 = 1 << 40
+    /// Stream bit of the visual shift's random stream.
+    private static let visualShiftStream: UInt64 = 1 << 41
 
     /// The render of `camera` ("front", "wrist") from the last ``observe(using:)`` after the
     /// webcam effects and before preprocessing, with its size; `nil` for another name.
@@ -112,6 +114,12 @@ public final class SimEnvironment {
         // leaves every other draw of the episode (poses, latency, noise) as it was.
         var webcam = SimRandom(seed: seed, stream: UInt64(index) | Self.webcamStream, UInt64(bitPattern: Int64(episodeIndex)))
         for camera in cameras { camera.effects = WebcamEffects.draw(settings, renderScale: camera.renderScale, &webcam) }
+        let shift = configuration.visualShift
+        if !shift.isNone {
+            var shiftRandom = SimRandom(seed: seed, stream: UInt64(index) | Self.visualShiftStream, UInt64(bitPattern: Int64(episodeIndex)))
+            shift.apply(to: model, nominal: randomizer.nominal, layout: layout, &shiftRandom)
+            if let quality = shift.jpegQuality { for camera in cameras { camera.effects.jpegQuality = quality } }
+        }
         data.reset()
         let qpos = data.qpos, ctrl = data.ctrl
         for joint in 0..<jointCount {

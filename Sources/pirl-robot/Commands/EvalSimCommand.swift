@@ -55,6 +55,28 @@ extension PirlRobot {
         @Flag(help: "Print the report as JSON, with every episode (setup, outcome, failure reason).")
         var json = false
 
+        @Option(help: "Visual shift: move the front camera this many centimetres from its mount, in a random direction per episode.")
+        var cameraOffsetCm: Double = 0
+
+        @Option(help: "Visual shift: turn the front camera this many degrees about a random axis per episode.")
+        var cameraTiltDeg: Double = 0
+
+        @Option(help: "Visual shift: multiply every light's brightness by this (e.g. 0.5 or 1.5).")
+        var lightScale: Double = 1
+
+        @Option(help: "Visual shift: compress every camera frame as JPEG at this quality (1–100) instead of the randomized one.")
+        var jpegQuality: Int?
+
+        /// The visual shift the options ask for.
+        var visualShift: VisualShift {
+            var shift = VisualShift()
+            shift.cameraOffset = cameraOffsetCm / 100
+            shift.cameraTilt = cameraTiltDeg * .pi / 180
+            shift.lightScale = lightScale
+            shift.jpegQuality = jpegQuality
+            return shift
+        }
+
         func validate() throws {
             guard expert != (checkpoint != nil) else {
                 throw ValidationError("say which policy to evaluate: either --checkpoint DIR or --expert.")
@@ -76,6 +98,10 @@ extension PirlRobot {
             }
             if let startTemperature, !(startTemperature >= 0 && startTemperature <= 1) {
                 throw ValidationError("--start-temperature must be in [0, 1], got \(startTemperature).")
+            }
+            do { try visualShift.validate() } catch { throw ValidationError("\(error)") }
+            guard visualShift.isNone || checkpoint != nil else {
+                throw ValidationError("--camera-offset-cm, --camera-tilt-deg, --light-scale and --jpeg-quality change what cameras see: evaluate a camera --checkpoint.")
             }
             if let noiseLevel, !(noiseLevel > 0 && noiseLevel <= 5) {
                 throw ValidationError("--noise-level must be in (0, 5], got \(noiseLevel).")
@@ -110,6 +136,10 @@ extension PirlRobot {
                 configuration = options.configuration(imageWidth: loaded.imageSize.width, imageHeight: loaded.imageSize.height,
                                                       resize: loaded.imageResize)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
+                guard visualShift.isNone || configuration.renderImages else {
+                    throw ValidationError("the visual-shift options change what cameras see; \(checkpoint) reads no camera.")
+                }
+                configuration.visualShift = visualShift
                 policy = loaded
             } else {
                 configuration = options.configuration(imageWidth: 64, imageHeight: 64)
