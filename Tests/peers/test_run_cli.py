@@ -174,3 +174,19 @@ def test_dry_run_writes_no_packet_and_logs_every_tick(checkpoint, tmp_path, virt
     torque = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register", "Torque_Enable",
                              "--json").stdout)
     assert [row["value"] for row in torque] == [0] * 6
+
+
+def test_bundled_camera_policy_starts_on_the_arm_in_a_dry_run(tmp_path, virtual_bus):
+    # checkpoints/place-camera reads the front and wrist cameras and the joints only (no object
+    # state), so `run` on hardware accepts it: cameras opened, policy run, every tick logged.
+    placed = str(REPO_ROOT / "checkpoints" / "place-camera")
+    bus = virtual_bus("so101")
+    calibrated_arm(bus)
+    cams = fake_cameras(tmp_path)
+    log = tmp_path / "dry.jsonl"
+    result = pirl("run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0], "--camera", cams[1],
+                  "--checkpoint", placed, "--prompt", "place the red block onto the green plate", "--dry-run",
+                  "--dry-run-log", str(log), "--duration", "2", "--no-realtime")
+    assert "nothing was written to the motors" in result.stdout
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(lines) >= 55 and all(len(line["target"]) == 6 for line in lines)

@@ -41,17 +41,12 @@ public struct GroupNorm: Sendable {
         _ p: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
         mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>, images: Int, spatial: Int
     ) {
-        let perGroup = channels / groups, count = perGroup * spatial, n = Float(count)
+        let perGroup = channels / groups, count = perGroup * spatial
         for img in 0..<images {
             for grp in 0..<groups {
                 let offset = (img * channels + grp * perGroup) * spatial
                 let xg = x + offset, yg = y + offset
-                var s: Float = 0
-                for i in 0..<count { s += xg[i] }
-                let m = s / n
-                var v: Float = 0
-                for i in 0..<count { let d = xg[i] - m; v += d * d }
-                let rs = 1 / (v / n + GroupNorm.epsilon).squareRoot()
+                let (m, rs) = VectorMath.moments(xg, count: count, epsilon: GroupNorm.epsilon)
                 mean[img * groups + grp] = m; rstd[img * groups + grp] = rs
                 for c in 0..<perGroup {
                     let ch = grp * perGroup + c

@@ -32,15 +32,9 @@ public struct LayerNorm: Sendable {
         _ p: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
         mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>, rows: Int
     ) {
-        let n = Float(width)
         for r in 0..<rows {
             let xr = x + r * width, yr = y + r * width
-            var s: Float = 0
-            for i in 0..<width { s += xr[i] }
-            let m = s / n
-            var v: Float = 0
-            for i in 0..<width { let d = xr[i] - m; v += d * d }
-            let rs = 1 / (v / n + LayerNorm.epsilon).squareRoot()
+            let (m, rs) = VectorMath.moments(xr, count: width, epsilon: LayerNorm.epsilon)
             mean[r] = m; rstd[r] = rs
             if let affine {
                 for i in 0..<width { yr[i] = (xr[i] - m) * rs * p[affine.gamma + i] + p[affine.beta + i] }

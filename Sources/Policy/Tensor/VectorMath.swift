@@ -2,6 +2,19 @@
 ///
 /// They allocate nothing; callers pass preallocated storage.
 public enum VectorMath {
+    /// The mean and `1/√(variance + ε)` of `count` values (two passes): the statistics
+    /// LayerNorm and GroupNorm normalize with.
+    @inline(__always)
+    static func moments(_ x: UnsafePointer<Float>, count: Int, epsilon: Float) -> (mean: Float, rstd: Float) {
+        let n = Float(count)
+        var s: Float = 0
+        for i in 0..<count { s += x[i] }
+        let m = s / n
+        var v: Float = 0
+        for i in 0..<count { let d = x[i] - m; v += d * d }
+        return (m, 1 / (v / n + epsilon).squareRoot())
+    }
+
     /// Copies `count` values from `source` to `destination`.
     public static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
         destination.update(from: source, count: count)

@@ -61,21 +61,13 @@ extension TrainSimRun {
                    + (student.privilegedProbeWidth > 0 ? " | probe \(ProgressLine.fixed(probeLoss / Double(max(steps.count, 1)), 4))" : "")
                                       + (collected.ticks > 0 ? " | clamped \(ProgressLine.fixed(100 * Double(collected.clampedTicks) / Double(collected.ticks), 1)) % of ticks" : "")
                    + " | \(collected.samples) samples | collect \(ProgressLine.fixed(collected.collectSeconds, 1)) s, train \(ProgressLine.fixed(trainSeconds, 1)) s")
-            state.sftSteps = steps.upperBound
             if config.eval.periodicEpisodes > 0 && (round + 1) % config.eval.everyIterations == 0 && round + 1 < rounds {
-                _ = try evaluate(student, normStats: normStats, episodes: config.eval.periodicEpisodes, tag: "distill", at: state.sftSteps)
+                _ = try evaluate(student, normStats: normStats, episodes: config.eval.periodicEpisodes, tag: "distill", at: steps.upperBound)
             }
-            try checkpoints.save("sft-latest", policy: student, normStats: normStats, provenance: provenance(steps: state.sftSteps, evalSuccess: nil),
-                                 optimizerSteps: stage.trainer.optimizer.stepCount)
-            state.sftSeconds += RLTrainer.seconds(clock.now - lastSave)
-            lastSave = clock.now
-            try state.save(to: directory)
+            try saveSFTProgress(student, normStats: normStats, steps: steps.upperBound, optimizerSteps: stage.trainer.optimizer.stepCount,
+                                since: &lastSave, clock: clock)
         }
-        let success = try evaluate(student, normStats: normStats, episodes: max(config.eval.periodicEpisodes, 1), tag: "sft", at: 0)
-        try checkpoints.save("sft", policy: student, normStats: normStats, provenance: provenance(steps: total, evalSuccess: success))
-        state.sftSteps = total
-        state.sftSuccess = success
-        try state.save(to: directory)
+        try finishSFT(student, normStats: normStats)
     }
 
     /// Environment seed indices of the distillation stage start here, apart from the RL stage's.

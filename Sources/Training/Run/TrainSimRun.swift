@@ -116,17 +116,29 @@ public final class TrainSimRun {
                 recent = 0; recentCount = 0
             }
             if done % 500 == 0 || done == total {
-                try checkpoints.save("sft-latest", policy: policy, normStats: normStats, provenance: provenance(steps: done, evalSuccess: nil),
-                                     optimizerSteps: trainer.optimizer.stepCount)
-                state.sftSteps = done
-                state.sftSeconds += RLTrainer.seconds(clock.now - lastSave)
-                lastSave = clock.now
-                try state.save(to: directory)
+                try saveSFTProgress(policy, normStats: normStats, steps: done, optimizerSteps: trainer.optimizer.stepCount,
+                                    since: &lastSave, clock: clock)
             }
         }
+        try finishSFT(policy, normStats: normStats)
+    }
+
+    /// `sft-latest` (with the optimizer's moments) after `steps` steps; the stage's time since `lastSave` is added.
+    func saveSFTProgress(_ policy: FlowPolicy, normStats: NormStatsFile, steps: Int, optimizerSteps: Int,
+                         since lastSave: inout ContinuousClock.Instant, clock: ContinuousClock) throws {
+        try checkpoints.save("sft-latest", policy: policy, normStats: normStats, provenance: provenance(steps: steps, evalSuccess: nil),
+                             optimizerSteps: optimizerSteps)
+        state.sftSteps = steps
+        state.sftSeconds += RLTrainer.seconds(clock.now - lastSave)
+        lastSave = clock.now
+        try state.save(to: directory)
+    }
+
+    /// Evaluates the trained policy and saves it as `sft`: the stage is done.
+    func finishSFT(_ policy: FlowPolicy, normStats: NormStatsFile) throws {
         let success = try evaluate(policy, normStats: normStats, episodes: max(config.eval.periodicEpisodes, 1), tag: "sft", at: 0)
-        try checkpoints.save("sft", policy: policy, normStats: normStats, provenance: provenance(steps: total, evalSuccess: success))
-        state.sftSteps = total
+        try checkpoints.save("sft", policy: policy, normStats: normStats, provenance: provenance(steps: config.sft.steps, evalSuccess: success))
+        state.sftSteps = config.sft.steps
         state.sftSuccess = success
         try state.save(to: directory)
     }
