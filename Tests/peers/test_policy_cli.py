@@ -201,3 +201,14 @@ def test_eval_sim_refuses_bad_noise_options(extra, message):
                  "--episodes", "1", *extra, check=False)
     assert result.returncode != 0
     assert message in result.stderr, result.stderr
+
+
+def test_bundled_camera_policy_places_the_cube_from_pixels():
+    # DAgger from checkpoints/place into a two-camera student: 233/400 = 58.3 % (its model
+    # card); 12 episodes with fewer than 2 successes would happen about 5 times in 10,000 for
+    # it, while a policy that does not read its cameras places none (camera SFT from scratch: 0 %).
+    directory = str(REPO_ROOT / "checkpoints" / "place-camera")
+    info = run("policy", "info", directory).stdout
+    assert "cameras: front 64x64, wrist 64x64" in info and "state: 6 values" in info
+    successes, out = eval_successes(directory, 12)
+    assert successes >= 2, out
