@@ -106,7 +106,7 @@ def test_init_from_a_partial_config_and_a_misspelt_key(tmp_path):
     out = tmp_path / "small"
     run("policy", "init", "--config", str(cfg), "--out", str(out))
     written = json.loads((out / "config.json").read_text())
-    assert written["io"]["cameras"] == [{"name": "top", "width": 32, "height": 32}]
+    assert written["io"]["cameras"] == [{"name": "top", "width": 32, "height": 32, "resize": "pad"}]
     assert written["architecture"]["expertWidth"] == 64 and written["architecture"]["prefixWidth"] == 256
     assert "cameras: top 32x32" in run("policy", "info", str(out)).stdout
     cfg.write_text(json.dumps({"architecture": {"expertWidht": 64}}))
