@@ -89,18 +89,8 @@ public final class ImagePreprocessor {
         }
         precondition(image.width == outputWidth && image.height == outputHeight,
                      "tensor(fromResized:) takes a \(outputWidth)x\(outputHeight) image, got \(image.width)x\(image.height)")
-        let table = Self.unitRange
-        let planeSize = outputWidth * outputHeight
         image.withUnsafeBytes { bytes in
-            let pixels = bytes.bindMemory(to: UInt8.self)
-            switch layout {
-            case .hwc:
-                for i in 0..<(planeSize * 3) { output[i] = table[Int(pixels[i])] }
-            case .chw:
-                for pixel in 0..<planeSize {
-                    for channel in 0..<3 { output[channel * planeSize + pixel] = table[Int(pixels[pixel * 3 + channel])] }
-                }
-            }
+            writeUnitRange(bytes.bindMemory(to: UInt8.self).baseAddress!, width: outputWidth, height: outputHeight, atX: 0, y: 0, into: output)
         }
     }
 
@@ -132,25 +122,32 @@ public final class ImagePreprocessor {
         }
         resample(pixels, width: width, height: height, bytesPerRow: bytesPerRow)
         let geometry = plan!.geometry
-        let table = Self.unitRange
+        output.update(repeating: Self.unitRange[0])
+        resized.withUnsafeBufferPointer { source in
+            writeUnitRange(source.baseAddress!, width: geometry.targetWidth, height: geometry.targetHeight,
+                           atX: geometry.targetX, y: geometry.targetY, into: output)
+        }
+    }
+
+    /// Writes packed RGB8 `source` (`width × height`) as `x / 255 · 2 − 1` into the tensor at
+    /// (`x0`, `y0`), in the tensor's layout: the one uint8 → float mapping of every tensor path.
+    private func writeUnitRange(_ source: UnsafePointer<UInt8>, width: Int, height: Int, atX x0: Int, y y0: Int,
+                                into output: UnsafeMutableBufferPointer<Float>) {
         let planeSize = outputWidth * outputHeight
-        output.update(repeating: table[0])
         let destination = output.baseAddress!
-        table.withUnsafeBufferPointer { unitBuffer in
-            resized.withUnsafeBufferPointer { sourceBuffer in
-                let unit = unitBuffer.baseAddress!, source = sourceBuffer.baseAddress!
-                for y in 0..<geometry.targetHeight {
-                    let row = source + y * geometry.targetWidth * 3
-                    let firstPixel = (geometry.targetY + y) * outputWidth + geometry.targetX
-                    switch layout {
-                    case .hwc:
-                        let out = destination + firstPixel * 3
-                        for i in 0..<(geometry.targetWidth * 3) { out[i] = unit[Int(row[i])] }
-                    case .chw:
-                        for channel in 0..<3 {
-                            let out = destination + channel * planeSize + firstPixel
-                            for x in 0..<geometry.targetWidth { out[x] = unit[Int(row[x * 3 + channel])] }
-                        }
+        Self.unitRange.withUnsafeBufferPointer { unitBuffer in
+            let unit = unitBuffer.baseAddress!
+            for y in 0..<height {
+                let row = source + y * width * 3
+                let firstPixel = (y0 + y) * outputWidth + x0
+                switch layout {
+                case .hwc:
+                    let out = destination + firstPixel * 3
+                    for i in 0..<(width * 3) { out[i] = unit[Int(row[i])] }
+                case .chw:
+                    for channel in 0..<3 {
+                        let out = destination + channel * planeSize + firstPixel
+                        for x in 0..<width { out[x] = unit[Int(row[x * 3 + channel])] }
                     }
                 }
             }

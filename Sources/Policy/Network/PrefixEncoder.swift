@@ -140,7 +140,10 @@ struct PrefixEncoder {
         for (c, stages) in cameraStages.enumerated() {
             let perStage = cameraNorms[c].isEmpty ? 2 : 3
             total += stages[0].inputCount + perStage * stages.map(\.outputCount).reduce(0, +)
-            total += 2 * Self.keypointMapCount(stages, keypointConvs[c], cameraSoftmax.isEmpty ? nil : cameraSoftmax[c])
+            // The softmax's probabilities, and the keypoint convolution's maps when there is one
+            // (without it the softmax reads the last stage's activation).
+            let maps = Self.keypointMapCount(stages, keypointConvs[c], cameraSoftmax.isEmpty ? nil : cameraSoftmax[c])
+            total += (keypointConvs[c] == nil ? 1 : 2) * maps
         }
         return total
     }
@@ -211,7 +214,6 @@ struct PrefixEncoder {
                 stageRstd.append(e.cameraNorms[c].map { _ in arena.take(capacity * groups) })
                 keypointMaps.append(e.keypointConvs[c] == nil ? stagePost[c][stages.count - 1] : arena.take(capacity * mapCount(c)))
                 probabilities.append(arena.take(capacity * mapCount(c)))
-                if e.keypointConvs[c] == nil { _ = arena.take(capacity * mapCount(c)) }  // counted in the total
             }
             self.images = images; self.stageConv = stageConv; self.stagePre = stagePre; self.stagePost = stagePost
             self.stageMean = stageMean; self.stageRstd = stageRstd

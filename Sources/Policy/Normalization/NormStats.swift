@@ -24,6 +24,12 @@ public struct NormStats: Codable, Sendable, Equatable {
 
     /// The number of dimensions.
     public var dimension: Int { mean.count }
+
+    /// The statistics of dimensions `range` alone (e.g. the joint entries of a state that
+    /// also holds object features).
+    public func entries(_ range: Range<Int>) -> NormStats {
+        NormStats(mean: Array(mean[range]), std: Array(std[range]), q01: Array(q01[range]), q99: Array(q99[range]))
+    }
 }
 
 /// The contents of `norm_stats.json`: `{"norm_stats": {"state": …, "actions": …}}` (openpi layout).

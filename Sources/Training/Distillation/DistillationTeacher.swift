@@ -44,15 +44,11 @@ public final class DistillationTeacher {
     /// scale), the joint entries of its state statistics, and its object entries as
     /// `privileged` (what a privileged probe's targets are normalized with).
     public func studentNormStats(jointCount: Int) -> NormStatsFile {
-        var state = normStats.normStats["state"]!
-        state.mean = Array(state.mean.prefix(jointCount)); state.std = Array(state.std.prefix(jointCount))
-        state.q01 = Array(state.q01.prefix(jointCount)); state.q99 = Array(state.q99.prefix(jointCount))
-        var result = NormStatsFile(normStats: ["state": state, "actions": normStats.normStats["actions"]!])
-        if privilegedWidth > 0, let full = normStats.normStats["state"] {
+        let state = normStats.normStats["state"]!
+        var result = NormStatsFile(normStats: ["state": state.entries(0..<jointCount), "actions": normStats.normStats["actions"]!])
+        if privilegedWidth > 0 {
             // The object entries of the teacher's state, for the student's privileged probe.
-            let objects = jointCount..<(jointCount + privilegedWidth)
-            result.normStats["privileged"] = NormStats(mean: Array(full.mean[objects]), std: Array(full.std[objects]),
-                                                       q01: Array(full.q01[objects]), q99: Array(full.q99[objects]))
+            result.normStats["privileged"] = state.entries(jointCount..<(jointCount + privilegedWidth))
         }
         return result
     }

@@ -126,9 +126,11 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
         var out: [Float] = [], row = command
         out.reserveCapacity(chunk.count)
         let joints = row.count
-        for r in 0..<(chunk.count / joints) {
-            _ = filter.filter(Array(chunk[(r * joints)..<((r + 1) * joints)]), into: &row)
-            out.append(contentsOf: row)
+        chunk.withUnsafeBufferPointer { rows in
+            for r in 0..<(chunk.count / joints) {
+                _ = filter.filter(UnsafeBufferPointer(rebasing: rows[(r * joints)..<((r + 1) * joints)]), into: &row)
+                out.append(contentsOf: row)
+            }
         }
         return out
     }

@@ -78,15 +78,13 @@ public final class DemoFlowMatching {
                                   pad: randomShift, using: &rng)
             }
         }
-        guard privilegedNormalizer != nil, probeTargets.count == count * policy.privilegedProbeWidth else {
-            return FlowMatchingLoss.loss(policy: policy, observations: batch, actions: actions, noise: noise, times: times,
-                                         accumulateGradient: true, gradientScale: scale, throughEncoder: throughEncoder)
-        }
-        // Flow matching and the probe share one pass through the encoder.
+        // Flow matching and the probe (when there is one) share one pass through the encoder.
         policy.encode(batch)
         let loss = FlowMatchingLoss.lossOnLoadedPrefix(policy: policy, rows: count, actions: actions, noise: noise, times: times,
                                                        accumulateGradient: true, gradientScale: scale)
-        lastProbeLoss = policy.privilegedProbeLoss(targets: probeTargets, gradientScale: scale * probeCoefficient)
+        if privilegedNormalizer != nil {
+            lastProbeLoss = policy.privilegedProbeLoss(targets: probeTargets, gradientScale: scale * probeCoefficient)
+        }
         if throughEncoder { policy.backwardEncoder() }
         return loss
     }
