@@ -47,13 +47,16 @@ final class TargetEnvironment: VectorChunkEnvironment {
     let decisionsPerEpisode: Int
     /// Mean squared error below which a chunk succeeds.
     let successThreshold: Double
+    /// Also report the target as the observation's privileged state (what a simulator knows).
+    let privilegedTarget: Bool
     /// The time limit in control steps, for decisions of the fixtures' executed horizon (2).
     var episodeStepLimit: Int { decisionsPerEpisode * 2 }
 
     init(count: Int, seed: UInt64, imageSize: Int, varyingTargets: Bool = true, decisionsPerEpisode: Int = 3,
-         successThreshold: Double = 0.01) {
+         successThreshold: Double = 0.01, privilegedTarget: Bool = false) {
         self.count = count; self.seed = seed; self.imageSize = imageSize; self.varyingTargets = varyingTargets
         self.decisionsPerEpisode = decisionsPerEpisode; self.successThreshold = successThreshold
+        self.privilegedTarget = privilegedTarget
         episode = .init(repeating: 0, count: count)
         decision = .init(repeating: 0, count: count)
         returns = .init(repeating: 0, count: count)
@@ -68,7 +71,8 @@ final class TargetEnvironment: VectorChunkEnvironment {
 
     func observation(_ e: Int) -> RawObservation {
         let frame = RGBFrame(width: imageSize, height: imageSize, rgb: [UInt8](repeating: 128, count: imageSize * imageSize * 3))
-        return RawObservation(images: ["front": frame, "wrist": frame], state: target(e), prompt: "reach the target")
+        return RawObservation(images: ["front": frame, "wrist": frame], state: target(e), prompt: "reach the target",
+                              privileged: privilegedTarget ? target(e) : [])
     }
 
     func reset(groupSize: Int) throws -> [RawObservation] {

@@ -51,6 +51,12 @@ public struct SACSettings: Codable, Sendable, Equatable {
     /// `ppo-replay-critic`: draws from the rollout's policy that estimate the baseline
     /// `E_{w′~π}[min_i Q_i(o, w′)]` of each scored start.
     public var baselineStarts = 8
+    /// Asymmetric actor-critic: the critics also read the simulator's privileged state (the
+    /// object poses, normalized by the checkpoint's `privileged` statistics) after the
+    /// observation's features, while the steering head (the actor, the part that is deployed)
+    /// still reads only what the robot has — cameras and joints. A camera policy's critics then
+    /// rank starts by where the cube really is (Pinto et al. 2018, "Asymmetric Actor Critic").
+    public var privilegedCritic = false
 
     /// Default settings.
     public init() {}
@@ -76,6 +82,7 @@ public struct SACSettings: Codable, Sendable, Equatable {
         startsPerDecision = try c.value(.startsPerDecision, or: startsPerDecision)
         baselineStarts = try c.value(.baselineStarts, or: baselineStarts)
         surrogateStates = try c.value(.surrogateStates, or: surrogateStates)
+        privilegedCritic = try c.value(.privilegedCritic, or: privilegedCritic)
     }
 
     func validate() throws(ConfigError) {

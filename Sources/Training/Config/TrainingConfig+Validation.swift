@@ -203,6 +203,9 @@ extension RLSettings {
                           "false with rl.algorithm \(name) (the simulator resets on its own, so a cut episode's next observation is lost; give the critic the time left with policy.architecture.valueTimeInputs)")
             }
             try sac.validate()
+        } else if sac.privilegedCritic {
+            throw bad("rl.sac.privilegedCritic", true,
+                      "used with rl.algorithm sac or ppo-replay-critic only (their replay critics read it; rl.algorithm is \(algorithm.rawValue))")
         }
         if algorithm == .ppoReplayCritic {
             let rows = environments * rolloutLength * sac.startsPerDecision

@@ -215,10 +215,15 @@ public final class TrainSimRun {
                 throw ConfigError(field: "policy.architecture.noiseSteeringWidth", value: "0",
                                   rule: "positive with rl.algorithm \(config.rl.algorithm.rawValue) (checkpoint \(source) has no steering head)")
             }
+            if config.rl.sac.privilegedCritic && normStats.normStats["privileged"] == nil {
+                throw ConfigError(field: "rl.sac.privilegedCritic", value: "true",
+                                  rule: "a checkpoint whose norm_stats.json has \"privileged\" statistics (checkpoint \(source) has none; a camera policy distilled with sft.teacher has them)")
+            }
             let sac = NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: config.rl,
                                seed: config.seed, environmentSteps: state.environmentSteps)
             let actor = config.rl.algorithm == .sac ? "SAC" : "PPO's clipped surrogate under replay critics"
-            report("rl: \(actor) over the flow's start: replay of \(config.rl.sac.replayCapacity) decisions, \(config.rl.sac.updatesPerStep) gradient steps of \(config.rl.sac.batchSize) per decision step from \(config.rl.sac.startDecisions) decisions on")
+            let critic = config.rl.sac.privilegedCritic ? ", critics that also read the \(sac.privilegedWidth) privileged values (asymmetric)" : ""
+            report("rl: \(actor) over the flow's start\(critic): replay of \(config.rl.sac.replayCapacity) decisions, \(config.rl.sac.updatesPerStep) gradient steps of \(config.rl.sac.batchSize) per decision step from \(config.rl.sac.startDecisions) decisions on")
             trainer = sac
         } else {
             trainer = try makeTrainer(policy: policy, normStats: normStats, environment: environment)

@@ -13,7 +13,9 @@ import Policy
 /// ``SACSettings/updatesPerStep`` gradient steps. A decision's return ends where its
 /// episode ends, timeouts included (``RLSettings/bootstrapTimeLimit`` false): the simulator
 /// resets on its own, so the observation after a cut is the next episode's. The critics read
-/// the episode's time left when the policy's critic does (``PolicyConfig/Architecture/valueTimeInputs``).
+/// the episode's time left when the policy's critic does (``PolicyConfig/Architecture/valueTimeInputs``),
+/// and with ``SACSettings/privilegedCritic`` the simulator's object state too (asymmetric
+/// actor-critic): a row is `[prefix | time | privileged]`, the actor reads its prefix alone.
 ///
 /// Under `rl.algorithm: ppo-replay-critic` the critics learn the same way, but the actor is
 /// PPO's: after the rollout, ``RLSettings/epochs`` passes of the clipped surrogate over the
@@ -67,6 +69,9 @@ public final class NoiseSAC: RLStage {
     /// `ppo-replay-critic`: the rollout's decisions and the surrogate's minibatch buffers (nil under SAC).
     let onPolicy: OnPolicyDecisions?
     let prefixWidth: Int, timeWidth: Int, startWidth: Int
+    /// Floats of privileged state at the end of each critic row (0 without ``SACSettings/privilegedCritic``).
+    let privilegedWidth: Int
+    private let privilegedNormalizer: (any VectorTransform)?
 
     /// A trainer for `policy` (which must have a steering head) in `environment`; `normStats` are the checkpoint's.
     public init(policy: FlowPolicy, normStats: NormStatsFile, environment: any VectorChunkEnvironment, settings: RLSettings,
@@ -85,7 +90,11 @@ public final class NoiseSAC: RLStage {
         prefixWidth = policy.prefixWidth
         timeWidth = policy.valueTimeInputs
         startWidth = policy.dimension
-        let observationWidth = prefixWidth + timeWidth
+        let privilegedStats = sac.privilegedCritic ? normStats.normStats["privileged"] : nil
+        precondition(!sac.privilegedCritic || privilegedStats != nil, "rl.sac.privilegedCritic needs \"privileged\" norm stats")
+        privilegedWidth = privilegedStats?.dimension ?? 0
+        privilegedNormalizer = privilegedStats.map { kind.normalizer($0) }
+        let observationWidth = prefixWidth + timeWidth + privilegedWidth
         chain = FlowChain(batch: n, dimension: startWidth, steps: config.sampler.steps)
         if timeWidth > 0 { clock = EpisodeClock(environments: n, limit: environment.episodeStepLimit, features: timeWidth) }
         chunks = .init(repeating: .init(repeating: 0, count: startWidth), count: n)
@@ -142,10 +151,10 @@ public final class NoiseSAC: RLStage {
         }
         var outcomes: [EpisodeOutcome] = []
         var totals = UpdateTotals()
-        let n = environment.count, o = prefixWidth + timeWidth, d = startWidth
+        let n = environment.count, o = prefixWidth + timeWidth + privilegedWidth, d = startWidth
         for t in 0..<settings.rolloutLength {
             policy.encode(try packer.pack(observations!))
-            recordCurrentRows()
+            try recordCurrentRows(observations!)
             currentRows.withUnsafeBufferPointer { rows in
                 for e in 0..<n where pending[e] {
                     addPending(e, next: rows.baseAddress! + e * o, terminal: false)
@@ -189,20 +198,29 @@ public final class NoiseSAC: RLStage {
         return metrics
     }
 
-    /// The encoded observations as `[prefix | time]` rows in ``currentRows``.
-    private func recordCurrentRows() {
-        let n = environment.count, p = prefixWidth, f = timeWidth, o = p + f
+    /// The encoded observations as `[prefix | time | privileged]` rows in ``currentRows``
+    /// (the privileged state normalized, from `observations`, never from the packed batch).
+    private func recordCurrentRows(_ observations: [RawObservation]) throws {
+        let n = environment.count, p = prefixWidth, f = timeWidth, k = privilegedWidth, o = p + f + k
         let prefix = policy.prefixFeatures
         if let clock { timeScratch.withUnsafeMutableBufferPointer { clock.write(into: $0.baseAddress!) } }
         for e in 0..<n {
             currentRows.replaceSubrange((e * o)..<(e * o + p), with: prefix[(e * p)..<((e + 1) * p)])
-            if f > 0 { currentRows.replaceSubrange((e * o + p)..<((e + 1) * o), with: timeScratch[(e * f)..<((e + 1) * f)]) }
+            if f > 0 { currentRows.replaceSubrange((e * o + p)..<(e * o + p + f), with: timeScratch[(e * f)..<((e + 1) * f)]) }
+            if let privilegedNormalizer {
+                let privileged = observations[e].privileged
+                guard privileged.count == k else {
+                    throw ConfigError(field: "rl.sac.privilegedCritic", value: "true",
+                                      rule: "an environment that reports \(k) privileged values per observation (environment \(e) gave \(privileged.count))")
+                }
+                currentRows.replaceSubrange((e * o + p + f)..<((e + 1) * o), with: privilegedNormalizer.apply(privileged))
+            }
         }
     }
 
     /// Moves environment e's pending decision into the replay.
     private func addPending(_ e: Int, next: UnsafePointer<Float>?, terminal: Bool) {
-        let o = prefixWidth + timeWidth, d = startWidth
+        let o = prefixWidth + timeWidth + privilegedWidth, d = startWidth
         pendingObservation.withUnsafeBufferPointer { obs in
             pendingStart.withUnsafeBufferPointer { start in
                 replay.add(observation: obs.baseAddress! + e * o, start: start.baseAddress! + e * d, reward: pendingReward[e],
