@@ -7,6 +7,11 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
     public var colorJitter: Double = 0.06
     /// Light brightness scale drawn from 1 ± this.
     public var lightScale: Double = 0.3
+    /// The room's brightness: each episode scales all of the scene's light — every light's
+    /// diffuse, ambient and specular terms and the headlight — by one factor drawn from 1 ± this
+    /// (0: off, and no draw, so the episode streams of older runs are unchanged). Unlike
+    /// ``lightScale`` it darkens the shadows too, as a dim room or a bright window does.
+    public var brightness: Double = 0
     /// Light position jitter (m).
     public var lightShift: Double = 0.2
     /// Camera position jitter (m) for both cameras.
@@ -49,6 +54,9 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
         guard (0...2).contains(maxActionLatency) else {
             throw .invalidConfiguration("maxActionLatency must be 0…2 ticks, got \(maxActionLatency)")
         }
+        guard (0..<1).contains(brightness) else {
+            throw .invalidConfiguration("brightness must be in [0, 1) (each episode's light is scaled by 1 ± it), got \(brightness)")
+        }
         guard colorJitter >= 0, lightScale >= 0, lightScale < 1, lightShift >= 0, cameraShift >= 0, cameraTilt >= 0,
               stateNoise >= 0, pixelNoise >= 0 else {
             throw .invalidConfiguration("domain randomization amplitudes must be non-negative (lightScale below 1)")
@@ -86,14 +94,20 @@ struct SceneRandomizer {
         if let zone = setup.zone { model.setColor(ofGeom: layout.zoneGeom, to: jittered(zone.color.rgba)) }
         let table = n.pointee.geom_rgba + 4 * layout.tableGeom
         model.setColor(ofGeom: layout.tableGeom, to: jittered(RGBA(table[0], table[1], table[2], table[3])))
+        let room = settings.brightness > 0 ? Float(1 + random.uniform(-settings.brightness, settings.brightness)) : 1
         for light in layout.lights {
-            let scale = Float(1 + random.uniform(-settings.lightScale, settings.lightScale))
+            let scale = Float(1 + random.uniform(-settings.lightScale, settings.lightScale)) * room
             for k in 0..<3 {
                 m.pointee.light_diffuse[3 * light + k] = n.pointee.light_diffuse[3 * light + k] * scale
+                m.pointee.light_ambient[3 * light + k] = n.pointee.light_ambient[3 * light + k] * room
+                m.pointee.light_specular[3 * light + k] = n.pointee.light_specular[3 * light + k] * room
                 m.pointee.light_pos[3 * light + k] = n.pointee.light_pos[3 * light + k]
                     + random.uniform(-settings.lightShift, settings.lightShift)
             }
         }
+        let headlight = n.pointee.vis.headlight
+        m.pointee.vis.headlight.ambient = (headlight.ambient.0 * room, headlight.ambient.1 * room, headlight.ambient.2 * room)
+        m.pointee.vis.headlight.diffuse = (headlight.diffuse.0 * room, headlight.diffuse.1 * room, headlight.diffuse.2 * room)
         for camera in [layout.frontCamera, layout.wristCamera] {
             for k in 0..<3 {
                 m.pointee.cam_pos[3 * camera + k] = n.pointee.cam_pos[3 * camera + k]

@@ -117,7 +117,7 @@ public final class SimEnvironment {
         let shift = configuration.visualShift
         if !shift.isNone {
             var shiftRandom = SimRandom(seed: seed, stream: UInt64(index) | Self.visualShiftStream, UInt64(bitPattern: Int64(episodeIndex)))
-            shift.apply(to: model, nominal: randomizer.nominal, layout: layout, &shiftRandom)
+            shift.apply(to: model, layout: layout, &shiftRandom)
             if let quality = shift.jpegQuality { for camera in cameras { camera.effects.jpegQuality = quality } }
         }
         data.reset()

@@ -38,11 +38,10 @@ public struct VisualShift: Sendable, Codable, Equatable {
         }
     }
 
-    /// Moves and turns `model`'s front camera and scales all its light (after the episode's
-    /// randomization; ambient, specular and the headlight from the `nominal` model's values,
-    /// which randomization leaves alone).
-    func apply(to model: MuJoCoModel, nominal: MuJoCoModel, layout: TwinLayout, _ random: inout SimRandom) {
-        let m = model.pointer, n = nominal.pointer
+    /// Moves and turns `model`'s front camera and scales all its light, on top of the
+    /// episode's randomization (which rewrites every light term from the nominal model first).
+    func apply(to model: MuJoCoModel, layout: TwinLayout, _ random: inout SimRandom) {
+        let m = model.pointer
         let direction = Self.unitVector(&random), axis = Self.unitVector(&random)
         let camera = layout.frontCamera
         for k in 0..<3 { m.pointee.cam_pos[3 * camera + k] += cameraOffset * direction[k] }
@@ -56,11 +55,11 @@ public struct VisualShift: Sendable, Codable, Equatable {
         for light in layout.lights {
             for k in 0..<3 {
                 m.pointee.light_diffuse[3 * light + k] *= scale
-                m.pointee.light_ambient[3 * light + k] = n.pointee.light_ambient[3 * light + k] * scale
-                m.pointee.light_specular[3 * light + k] = n.pointee.light_specular[3 * light + k] * scale
+                m.pointee.light_ambient[3 * light + k] *= scale
+                m.pointee.light_specular[3 * light + k] *= scale
             }
         }
-        let headlight = n.pointee.vis.headlight
+        let headlight = m.pointee.vis.headlight
         m.pointee.vis.headlight.ambient = (headlight.ambient.0 * scale, headlight.ambient.1 * scale, headlight.ambient.2 * scale)
         m.pointee.vis.headlight.diffuse = (headlight.diffuse.0 * scale, headlight.diffuse.1 * scale, headlight.diffuse.2 * scale)
     }

@@ -26,6 +26,10 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
     /// added to the student when positive): a direct signal for where the objects are, which
     /// the flow-matching loss alone gives the camera encoder only slowly. 0: no probe.
     public var probeCoefficient = 0.0
+    /// Start the student from this camera checkpoint (an earlier distillation's) instead of a
+    /// fresh network: its weights and norm stats are kept, the network must be the configured
+    /// one. Continues a distillation under a changed scene (e.g. wider `environment.randomization`).
+    public var initialStudent: String?
 
     /// Default settings.
     public init() {}
@@ -48,6 +52,7 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         capacity = try c.value(.capacity, or: capacity)
         labelStepFraction = try c.value(.labelStepFraction, or: labelStepFraction)
         probeCoefficient = try c.value(.probeCoefficient, or: probeCoefficient)
+        initialStudent = try c.decodeIfPresent(String.self, forKey: .initialStudent)
     }
 
     func validate() throws(ConfigError) {
@@ -57,6 +62,7 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         guard (0...1).contains(finalStudentShare) else { throw bad("sft.distill.finalStudentShare", finalStudentShare, "in [0, 1]") }
         guard (1...10_000_000).contains(capacity) else { throw bad("sft.distill.capacity", capacity, "in 1…10,000,000") }
         guard probeCoefficient >= 0, probeCoefficient <= 100 else { throw bad("sft.distill.probeCoefficient", probeCoefficient, "in [0, 100]") }
+        if let initialStudent, initialStudent.isEmpty { throw bad("sft.distill.initialStudent", "\"\"", "a checkpoint directory") }
         guard labelStepFraction > 0, labelStepFraction <= 1 else { throw bad("sft.distill.labelStepFraction", labelStepFraction, "in (0, 1]") }
     }
 }

@@ -46,6 +46,8 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public var maxSteps: Int?
     /// Turn domain randomization off (object poses are still sampled).
     public var noRandomization = false
+    /// Changes to the default domain randomization (ignored with ``noRandomization``).
+    public var randomization = RandomizationSettings()
     /// Pass every executed action through `run`'s safety filter (the twin's joint limits and
     /// the per-tick step limits below), so training executes what `run` would: a policy that
     /// asks for more than the filter allows learns what actually happens.
@@ -382,6 +384,7 @@ extension EnvironmentSettings {
         shapingPotential = try c.value(.shapingPotential, or: shapingPotential)
         maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         noRandomization = try c.value(.noRandomization, or: noRandomization)
+        randomization = try c.value(.randomization, or: randomization)
         safetyFilter = try c.value(.safetyFilter, or: safetyFilter)
         maxStepRad = try c.value(.maxStepRad, or: maxStepRad)
         maxGripperStep = try c.value(.maxGripperStep, or: maxGripperStep)

@@ -18,6 +18,9 @@ extension TrainSimRun {
         if checkpoints.exists("sft-latest") && state.sftSteps > 0 {
             (student, normStats) = try checkpoints.load("sft-latest")
             optimizerSteps = try OptimizerState.load(into: student.parameters, from: checkpoints.path("sft-latest"))
+        } else if let initial = settings.distill.initialStudent {
+            (student, normStats) = try Self.loadInitialStudent(initial, wanted: wanted)
+            report("distill: the student starts from \(initial) (its eval success \(student.config.provenance.evalSuccess.map { ProgressLine.fixed($0, 3) } ?? "unknown"))")
         } else {
             student = try FlowPolicy(config: wanted)
             student.initialize(seed: RunSeeds.seed(config.seed, .initialization))
@@ -68,6 +71,27 @@ extension TrainSimRun {
                                 since: &lastSave, clock: clock)
         }
         try finishSFT(student, normStats: normStats)
+    }
+
+    /// The checkpoint at `path` as the configured student network (same architecture, cameras,
+    /// state and action chunk), with its norm stats.
+    static func loadInitialStudent(_ path: String, wanted: PolicyConfig) throws -> (FlowPolicy, NormStatsFile) {
+        let (loaded, normStats) = try PolicyCheckpoint.load(from: path)
+        let have = loaded.config
+        var differences: [String] = []
+        if have.architecture != wanted.architecture { differences.append("architecture") }
+        if have.io.cameras.map(\.name) != wanted.io.cameras.map(\.name) { differences.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
+        if have.io.stateDim != wanted.io.stateDim { differences.append("state \(have.io.stateDim) vs \(wanted.io.stateDim)") }
+        if have.io.actionHorizon != wanted.io.actionHorizon || have.io.actionDim != wanted.io.actionDim {
+            differences.append("action chunk \(have.io.actionHorizon)×\(have.io.actionDim) vs \(wanted.io.actionHorizon)×\(wanted.io.actionDim)")
+        }
+        guard differences.isEmpty else {
+            throw ConfigError(field: "sft.distill.initialStudent", value: path,
+                              rule: "a checkpoint of the configured student network (differs in \(differences.joined(separator: "; ")))")
+        }
+        let student = try FlowPolicy(config: wanted)
+        student.parameters.values.update(from: loaded.parameters.values, count: loaded.parameters.count)
+        return (student, normStats)
     }
 
     /// Environment seed indices of the distillation stage start here, apart from the RL stage's.

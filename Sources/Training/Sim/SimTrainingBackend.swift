@@ -41,7 +41,7 @@ public struct SimTrainingBackend: TrainingBackend {
         configuration.shapingPotential = potential
         configuration.maxSteps = settings.maxSteps
         configuration.renderImages = !cameras.isEmpty
-        if settings.noRandomization { configuration.randomization = .none }
+        configuration.randomization = settings.noRandomization ? .none : settings.randomization.applied(to: configuration.randomization)
         try configuration.validate()
         return configuration
     }

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import Policy
+import SimTrainer
+@testable import Training
+
+/// `environment.randomization` changes the simulator's default randomization key by key, and
+/// `sft.distill.initialStudent` continues a distillation from a camera checkpoint.
+@Suite("Randomization settings and the initial student")
+struct RandomizationSettingsTests {
+    @Test func givenKeysReplaceTheDefaultsAndNothingElse() throws {
+        let config = try TrainingConfig(yaml: "environment:\n  task: place\n  randomization:\n    brightness: 0.5\n    blur: 1\n")
+        let applied = config.environment.randomization.applied(to: DomainRandomization())
+        var expected = DomainRandomization()
+        expected.brightness = 0.5; expected.blur = 1
+        #expect(applied == expected)
+        #expect(try TrainingConfig(yaml: config.yaml()) == config, "round trip")
+        #expect(try TrainingConfig(yaml: "seed: 1\n").environment.randomization.isEmpty)
+    }
+
+    @Test func badKeysAndValuesAreNamed() {
+        do { _ = try TrainingConfig(yaml: "environment:\n  randomization:\n    brightnes: 0.5\n"); Issue.record("a misspelt key was accepted") } catch {
+            #expect("\(error)".contains("brightnes"))
+        }
+        do { _ = try TrainingConfig(yaml: "environment:\n  randomization:\n    brightness: 1.5\n"); Issue.record("brightness 1.5 accepted") } catch {
+            #expect(error.field == "environment.randomization" && error.value == "{brightness: 1.5}" && error.rule.contains("brightness"), "\(error)")
+        }
+    }
+
+    /// The bundled camera checkpoint loads as the student of its own config, bit for bit; a
+    /// student of another network is refused, naming the setting.
+    @Test func theInitialStudentMustBeTheConfiguredNetwork() throws {
+        let config = try TrainingConfig(contentsOf: Support.repositoryRoot + "/configs/place-camera.yaml")
+        let path = Support.repositoryRoot + "/checkpoints/place-camera"
+        let (student, normStats) = try TrainSimRun.loadInitialStudent(path, wanted: config.policyConfig())
+        let (loaded, loadedStats) = try PolicyCheckpoint.load(from: path)
+        #expect(normStats == loadedStats)
+        #expect(Array(UnsafeBufferPointer(start: student.parameters.values, count: student.parameters.count))
+                == Array(UnsafeBufferPointer(start: loaded.parameters.values, count: loaded.parameters.count)))
+        var other = config
+        other.policy.architecture.visionKeypoints = 16
+        do { _ = try TrainSimRun.loadInitialStudent(path, wanted: other.policyConfig()); Issue.record("another network accepted") } catch {
+            #expect("\(error)".contains("sft.distill.initialStudent") && "\(error)".contains("architecture"))
+        }
+    }
+}
