@@ -5,11 +5,13 @@ import SimTrainer
 import Training
 
 extension Bench {
-    /// `bench train`: one PPO (or SAC) iteration split into rollout and update, in the MuJoCo twin.
+    /// `bench train`: one PPO (or SAC) iteration split into rollout and update, in the MuJoCo
+    /// twin; for a distillation config (`sft.teacher`), DAgger's collection and training step
+    /// with the camera encoder's own cost (TrainBench+Distillation.swift).
     struct TrainBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "train",
-            abstract: "Time PPO or SAC iterations: rollout vs update seconds, decisions/s, update samples/s.",
+            abstract: "Time PPO or SAC iterations (rollout vs update, decisions/s, update samples/s), or a distillation's rounds (camera decisions/s, encoder samples/s).",
             discussion: "The policy is randomly initialized (SFT weights do not change the cost); actions are normalized around the twin's home pose.")
 
         @Option(help: "Training config whose environment, policy and rl sections are timed.")
@@ -31,6 +33,10 @@ extension Bench {
         func run() throws {
             let core = BLAS.correctKernelSelection()
             var settings = try TrainingConfig(contentsOf: config)
+            if let teacher = settings.sft.teacher {
+                try benchDistillation(settings, teacher: teacher, core: core)
+                return
+            }
             if let method {
                 settings.rl.method = SamplerMethod(rawValue: method)!
                 if settings.rl.method == .noiseSteering { settings.rl.granularity = .chunk }
