@@ -33,6 +33,8 @@ public enum CameraError: Error, Equatable, Sendable, CustomStringConvertible {
     case imageWriteFailed(path: String, reason: String)
     /// Compressing an image to JPEG failed.
     case encodeFailed(reason: String)
+    /// Reading an image file (PNG or JPEG) failed.
+    case imageReadFailed(path: String, reason: String)
 
     /// What happened, where, and what to do.
     public var description: String {
@@ -72,6 +74,8 @@ public enum CameraError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot write \(path): \(reason). Fix: check the directory exists and is writable."
         case let .encodeFailed(reason):
             return "cannot compress an image to JPEG: \(reason). Fix: pass a non-empty image and a quality of 1…100."
+        case let .imageReadFailed(path, reason):
+            return "cannot read the image \(path): \(reason). Fix: give the path of a PNG or JPEG file."
         }
     }
 

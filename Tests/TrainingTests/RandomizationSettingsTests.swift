@@ -27,6 +27,20 @@ struct RandomizationSettingsTests {
         }
     }
 
+    @Test func texturesAndABackgroundPhotoReachTheSimulator() throws {
+        let config = try TrainingConfig(yaml: "environment:\n  task: place\n  randomization:\n    textureProbability: 0.5\n")
+        #expect(config.environment.randomization.applied(to: DomainRandomization()).textureProbability == 0.5)
+        do { _ = try TrainingConfig(yaml: "environment:\n  background: /nonexistent/table.png\n"); Issue.record("a missing photo accepted") } catch {
+            #expect(error.field == "environment.background" && error.value == "/nonexistent/table.png", "\(error)")
+        }
+        let photo = FileManager.default.temporaryDirectory.appendingPathComponent("pirl-background-\(getpid()).ppm").path
+        FileManager.default.createFile(atPath: photo, contents: Data([1]))
+        defer { try? FileManager.default.removeItem(atPath: photo) }
+        let withPhoto = try TrainingConfig(yaml: "environment:\n  task: place\n  background: \(photo)\n")
+        let configuration = try SimTrainingBackend(policy: withPhoto.policy).configuration(withPhoto.environment)
+        #expect(configuration.backgroundImage == photo)
+    }
+
     /// The bundled camera checkpoint loads as the student of its own config, bit for bit; a
     /// student of another network is refused, naming the setting.
     @Test func theInitialStudentMustBeTheConfiguredNetwork() throws {

@@ -49,17 +49,27 @@ public enum SimBenchmark {
     }
 
     /// Milliseconds per rendered frame (mjv_updateScene + mjr_render +
-    /// mjr_readPixels + row flip) at `width × height` on the calling thread.
-    public static func millisecondsPerFrame(width: Int, height: Int, frames: Int) throws -> Double {
-        let environment = try SimEnvironment(configuration: EnvironmentConfiguration(task: .pickPlace), seed: 1)
+    /// mjr_readPixels + row flip) at `width × height` on the calling thread, the
+    /// two cameras in turn, of episode 0 of a pick-place environment with
+    /// `configuration`'s randomization (its textures) and background photo
+    /// (composited into the front camera's frames).
+    public static func millisecondsPerFrame(
+        width: Int, height: Int, frames: Int, configuration: EnvironmentConfiguration = EnvironmentConfiguration(task: .pickPlace)
+    ) throws -> Double {
+        let environment = try SimEnvironment(configuration: configuration, seed: 1)
         environment.reset()
         let renderer = try OffscreenRenderer(model: environment.model)
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        let backdrop = environment.backdrop(width: width, height: height) ?? []
         let clock = ContinuousClock(), start = clock.now
         for frame in 0..<frames {
-            try pixels.withUnsafeMutableBytes {
-                try renderer.render(environment.data, camera: frame % 2 == 0 ? environment.layout.frontCamera : environment.layout.wristCamera,
-                                    width: width, height: height, into: $0)
+            let front = frame % 2 == 0
+            try pixels.withUnsafeMutableBytes { out in
+                try backdrop.withUnsafeBytes { photo in
+                    try renderer.render(environment.data, camera: front ? environment.layout.frontCamera : environment.layout.wristCamera,
+                                        width: width, height: height, into: out,
+                                        backdrop: front && !backdrop.isEmpty ? photo : nil, foreground: environment.foregroundGeoms)
+                }
             }
         }
         return 1000 * seconds(clock.now - start) / Double(frames)

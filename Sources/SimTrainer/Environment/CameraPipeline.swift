@@ -17,6 +17,11 @@ final class CameraPipeline {
     let renderWidth: Int, renderHeight: Int
     /// This episode's webcam effects.
     var effects = WebcamEffects.none
+    /// A photo (``renderWidth`` × ``renderHeight`` RGB8) shown wherever the render shows no
+    /// geom of ``foreground`` (``EnvironmentConfiguration/backgroundImage``); `nil`: none.
+    var backdrop: [UInt8]?
+    /// Geoms (by id) the backdrop stays behind: the arm and the task objects.
+    var foreground: [Bool] = []
     /// The last render after the webcam effects (``renderWidth`` × ``renderHeight`` RGB8).
     private(set) var pixels: [UInt8]
     /// The model input of the last capture: RGB8 at the preprocessor's size.
@@ -42,11 +47,20 @@ final class CameraPipeline {
     /// How many native pixels one render pixel spans.
     var renderScale: Double { Double(camera.nativeWidth) / Double(renderWidth) }
 
-    /// Renders the camera, applies the effects (`noise` adds the sensor noise after the
-    /// gains, before compression) and preprocesses into ``frame`` and ``tensor``.
+    /// Renders the camera (green-screened over ``backdrop`` when there is one), applies the
+    /// effects (`noise` adds the sensor noise after the gains, before compression) and
+    /// preprocesses into ``frame`` and ``tensor``.
     func capture(_ data: MuJoCoData, renderer: OffscreenRenderer, noise: (inout [UInt8]) -> Void) throws {
         let (w, h) = (renderWidth, renderHeight)
-        try pixels.withUnsafeMutableBytes { try renderer.render(data, camera: cameraID, width: w, height: h, into: $0) }
+        if let backdrop {
+            try pixels.withUnsafeMutableBytes { out in
+                try backdrop.withUnsafeBytes { photo in
+                    try renderer.render(data, camera: cameraID, width: w, height: h, into: out, backdrop: photo, foreground: foreground)
+                }
+            }
+        } else {
+            try pixels.withUnsafeMutableBytes { try renderer.render(data, camera: cameraID, width: w, height: h, into: $0) }
+        }
         filter.blur(&pixels, width: w, height: h, sigma: effects.blurSigma)
         if effects.hasGains { WebcamFilter.applyGains(effects.gains, to: &pixels, count: w * h * 3) }
         noise(&pixels)

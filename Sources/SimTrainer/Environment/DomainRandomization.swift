@@ -36,6 +36,13 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
     /// compressed at render size, where a block covers more of the scene than in a native
     /// frame, so the range sits above what webcams use (≈ 80–90 at 640×480).
     public var jpegMinQuality: Int = 70, jpegMaxQuality: Int = 95
+    /// Textures (``SceneTextures``): each episode gives the table, the wall behind the arm, every
+    /// cube and the plate a texture of the training set, each with this probability (else its plain
+    /// colour). Table and wall textures are colour patterns (checker, stripes, wood, mottled,
+    /// gradient); the objects' are faint grey patterns over their task colour. The draws come from
+    /// a stream of the environment's own, so 0 — off, the default — leaves every other draw and
+    /// every render of a run as it was, and turning it on changes no pose, colour or latency.
+    public var textureProbability: Double = 0
 
     /// The default randomization of training and evaluation.
     public init() {}
@@ -53,6 +60,9 @@ public struct DomainRandomization: Sendable, Codable, Equatable {
     public func validate() throws(SimulationError) {
         guard (0...2).contains(maxActionLatency) else {
             throw .invalidConfiguration("maxActionLatency must be 0…2 ticks, got \(maxActionLatency)")
+        }
+        guard (0...1).contains(textureProbability) else {
+            throw .invalidConfiguration("textureProbability must be in 0…1 (the chance each surface gets a texture per episode), got \(textureProbability)")
         }
         guard (0..<1).contains(brightness) else {
             throw .invalidConfiguration("brightness must be in [0, 1) (each episode's light is scaled by 1 ± it), got \(brightness)")
@@ -128,5 +138,59 @@ struct SceneRandomizer {
             let out = m.pointee.cam_quat + 4 * camera
             out[0] = r.w; out[1] = r.x; out[2] = r.y; out[3] = r.z
         }
+    }
+}
+
+/// Applies the per-episode textures (``DomainRandomization/textureProbability``,
+/// ``VisualShift/unseenTextures``) to an environment's model copy: switches the material of the
+/// table, the wall, the cubes and the plate, after ``SceneRandomizer`` has set their colours.
+struct TextureRandomizer {
+    let nominal: MuJoCoModel
+    let layout: TwinLayout
+    let materials: TextureMaterials
+
+    /// The geoms that can get a texture, with the materials they draw from.
+    var surfaces: [(geom: Int, materials: [TextureSet: [Int]])] {
+        [(layout.tableGeom, materials.table), (layout.wallGeom, materials.wall)]
+            + (layout.cubeGeoms + [layout.plateGeom]).map { ($0, materials.object) }
+    }
+
+    /// Gives each surface a texture of `set` with probability `probability` (two draws per
+    /// surface, whatever the outcome), or its nominal look. A textured table or wall is white
+    /// (the table keeps the episode's colour jitter as a tint), so the texture shows its own
+    /// colours; an object keeps its colour, which the grey texture only shades. The table only
+    /// gets textures whose mean colour is at least ``minimumContrast`` from every task object's
+    /// colour in `setup` (a purple plate on a purple board would be camouflage, not a lesson).
+    func apply(_ setup: EpisodeSetup, probability: Double, set: TextureSet, to model: MuJoCoModel, _ random: inout SimRandom) {
+        let m = model.pointer, n = nominal.pointer
+        let objectColors = setup.cubes.map(\.color.rgba) + [setup.plate, setup.target, setup.zone].compactMap { $0?.color.rgba }
+        for surface in surfaces {
+            let chance = random.unit(), pick = random.next()
+            var choices = surface.materials[set] ?? []
+            if surface.geom == layout.tableGeom {
+                let distinct = choices.filter { material in
+                    guard let mean = materials.meanColor[material] else { return true }
+                    return objectColors.allSatisfy { Self.distance(mean, $0) >= Self.minimumContrast }
+                }
+                if !distinct.isEmpty { choices = distinct }
+            }
+            let textured = chance < probability && !choices.isEmpty
+            m.pointee.geom_matid[surface.geom] = textured ? Int32(choices[Int(pick % UInt64(choices.count))]) : n.pointee.geom_matid[surface.geom]
+            let rgba = m.pointee.geom_rgba + 4 * surface.geom, plain = n.pointee.geom_rgba + 4 * surface.geom
+            if surface.geom == layout.wallGeom {
+                for k in 0..<3 { rgba[k] = textured ? 1 : plain[k] }
+            } else if surface.geom == layout.tableGeom && textured {
+                for k in 0..<3 { rgba[k] = min(max(1 + rgba[k] - plain[k], 0), 1) }
+            }
+        }
+    }
+
+    /// Smallest RGB distance (0…1 units) between a table texture's mean colour and a task object's colour.
+    static let minimumContrast = 0.25
+
+    /// Euclidean RGB distance.
+    static func distance(_ a: [Double], _ b: RGBA) -> Double {
+        let d = [a[0] - Double(b.red), a[1] - Double(b.green), a[2] - Double(b.blue)]
+        return (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).squareRoot()
     }
 }

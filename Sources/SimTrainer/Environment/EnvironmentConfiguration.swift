@@ -1,3 +1,4 @@
+import Foundation
 import Policy
 
 /// Settings of one simulated environment (and of every environment of a
@@ -22,6 +23,13 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
     public var randomization = DomainRandomization()
     /// A change of what the cameras see beyond the randomization (evaluation only).
     public var visualShift = VisualShift()
+    /// A photo of the user's own scene (PNG or JPEG path), composited behind the front camera:
+    /// every front-camera pixel that shows no part of the arm and no task object (the table, the
+    /// wall, empty space) shows the photo instead, before the webcam effects (green-screening, as
+    /// ManiSkill's sim-to-real SO-100 recipe does). Take it with the real front camera, from its
+    /// mount, with the arm out of view or parked (`pirl-robot cameras snapshot`); it is centre-cropped
+    /// to 4:3 and resized to the render. `nil`: the rendered scene.
+    public var backgroundImage: String?
     /// Add potential-based shaping to the sparse reward: ``shapedRewardScale`` × the change
     /// of the task's dense progress over the step (Ng et al. 1999). It telescopes to
     /// `scale × (progress_end − progress_start)` per episode, so it guides exploration
@@ -50,6 +58,13 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
         if let maxSteps, maxSteps <= 0 { throw .invalidConfiguration("maxSteps must be positive, got \(maxSteps)") }
         try randomization.validate()
         try visualShift.validate()
+        if let backgroundImage {
+            guard !backgroundImage.isEmpty else { throw .backgroundImage(path: "\"\"", reason: "the path is empty") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: backgroundImage, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw .backgroundImage(path: backgroundImage, reason: isDirectory.boolValue ? "it is a directory" : "no such file")
+            }
+        }
     }
 
     /// The size of an observation's `frames`: the model input size (``imageWidth`` ×

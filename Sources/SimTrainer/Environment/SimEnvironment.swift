@@ -15,7 +15,7 @@ public final class SimEnvironment {
     public let configuration: EnvironmentConfiguration
     /// The task.
     public let task: any SimTask
-    /// This environment's model (colours, lights and cameras change per episode).
+    /// This environment's model (colours, lights, cameras and textures change per episode).
     public let model: MuJoCoModel
     /// This environment's state.
     public let data: MuJoCoData
@@ -45,6 +45,12 @@ public final class SimEnvironment {
     public private(set) var episodeFailure: String?
 
     private let randomizer: SceneRandomizer
+    private let textures: TextureRandomizer
+    /// The decoded ``EnvironmentConfiguration/backgroundImage``, full size.
+    private let backgroundPhoto: RGBImage?
+    /// Geoms (by id) that a background photo stays behind: every geom of a body (the arm, the
+    /// cubes, plate, target and zone); the world's own geoms (table, wall, floor) are background.
+    let foregroundGeoms: [Bool]
     private var random = SimRandom(seed: 0)
     /// Control steps at which an episode that has not succeeded is cut.
     public let maxSteps: Int
@@ -59,6 +65,8 @@ public final class SimEnvironment {
     private static let webcamStream: UInt64 = 1 << 40
     /// Stream bit of the visual shift's random stream.
     private static let visualShiftStream: UInt64 = 1 << 41
+    /// Stream bit of the textures' random stream.
+    private static let textureStream: UInt64 = 1 << 42
 
     /// The render of `camera` ("front", "wrist") from the last ``observe(using:)`` after the
     /// webcam effects and before preprocessing, with its size; `nil` for another name.
@@ -71,18 +79,28 @@ public final class SimEnvironment {
     public static let homePose: [Double] = [0, -0.6, 0.45, 1.6, 0, 0.5]
 
     /// Loads the twin and prepares environment `index` of a run seeded with `seed`.
-    public init(configuration: EnvironmentConfiguration, seed: UInt64, index: Int = 0) throws(SimulationError) {
+    /// - Throws: ``SimulationError/backgroundImage(path:reason:)`` when the configuration's
+    ///   background photo is missing or cannot be decoded; other errors for a bad configuration.
+    public convenience init(configuration: EnvironmentConfiguration, seed: UInt64, index: Int = 0) throws(SimulationError) {
+        try self.init(configuration: configuration, seed: seed, index: index, textureAssets: true)
+    }
+
+    /// `textureAssets` false builds the scene without the texture assets (the scene as it was
+    /// before textures, for tests that compare renders with it).
+    init(configuration: EnvironmentConfiguration, seed: UInt64, index: Int, textureAssets: Bool) throws(SimulationError) {
         try configuration.validate()
         self.configuration = configuration
         self.seed = seed
         self.index = index
         task = configuration.task.task(split: configuration.split)
-        let xml = SceneMJCF.xml()
+        let xml = SceneMJCF.xml(textures: textureAssets)
         let nominal = try MuJoCoModel(xml: xml)
+        if textureAssets { SceneTextures.paint(nominal) }
         model = MuJoCoModel(copying: nominal)
         data = MuJoCoData(model: model)
         layout = try TwinLayout(model: model)
         randomizer = SceneRandomizer(nominal: nominal, layout: layout)
+        textures = TextureRandomizer(nominal: nominal, layout: layout, materials: TextureMaterials(model: nominal))
         maxSteps = configuration.maxSteps ?? task.maxSteps
         jointCount = layout.jointQpos.count
         pending = [Double](repeating: 0, count: 3 * jointCount)
@@ -91,7 +109,48 @@ public final class SimEnvironment {
             CameraPipeline(camera: $0, cameraID: ids[$0.name]!, width: configuration.imageWidth,
                            height: configuration.imageHeight, method: ResizeMethod(configuration.imageResize))
         }
+        let m = model.pointer
+        foregroundGeoms = (0..<Int(m.pointee.ngeom)).map { m.pointee.geom_bodyid[$0] != 0 }
+        if let path = configuration.backgroundImage {
+            do throws(CameraError) {
+                backgroundPhoto = try ImageFile.read(path)
+            } catch {
+                if case let .imageReadFailed(_, reason) = error { throw .backgroundImage(path: path, reason: reason) }
+                throw .backgroundImage(path: path, reason: error.description)
+            }
+        } else {
+            backgroundPhoto = nil
+        }
         setup = EpisodeSetup(instruction: "")
+        for camera in cameras where camera.camera.name == TwinCamera.front.name {
+            camera.backdrop = backdrop(width: camera.renderWidth, height: camera.renderHeight)
+            camera.foreground = foregroundGeoms
+        }
+    }
+
+    /// The background photo centre-cropped to `width:height` and resized (bilinear, as
+    /// ``ImagePreprocessor`` resizes a camera frame) to `width × height` RGB8; `nil` without one.
+    func backdrop(width: Int, height: Int) -> [UInt8]? {
+        guard let backgroundPhoto else { return nil }
+        var resized = RGBImage()
+        ImagePreprocessor(width: width, height: height, method: .centerCropResize).resize(backgroundPhoto, into: &resized)
+        return Array(resized.pixels.prefix(width * height * 3))
+    }
+
+    /// The texture each textured surface shows this episode, by geom name ("table", "wall",
+    /// "cube_geom", "distractor1_geom", "distractor2_geom", "plate"); surfaces in their plain
+    /// colour are left out.
+    public var surfaceTextures: [String: String] {
+        var out: [String: String] = [:]
+        let m = model.pointer
+        for surface in textures.surfaces {
+            let material = m.pointee.geom_matid[surface.geom]
+            guard material >= 0, let geom = mj_id2name(m, Int32(mjOBJ_GEOM.rawValue), Int32(surface.geom)),
+                  let name = mj_id2name(m, Int32(mjOBJ_MATERIAL.rawValue), material) else { continue }
+            let materialName = String(cString: name)
+            out[String(cString: geom)] = String(materialName[materialName.index(after: materialName.firstIndex(of: "_")!)...])
+        }
+        return out
     }
 
     /// Starts the next episode of this environment (episode `episodeIndex + 1`),
@@ -110,11 +169,17 @@ public final class SimEnvironment {
         let settings = configuration.randomization
         randomizer.apply(setup, settings, to: model, &random)
         latency = settings.maxActionLatency > 0 ? random.index(settings.maxActionLatency + 1) : 0
+        // Textures, too, come from a stream of their own; with them off nothing is drawn or written.
+        let shift = configuration.visualShift
+        let textureOdds = shift.unseenTextures ? 1 : settings.textureProbability
+        if textureOdds > 0 {
+            var textureRandom = SimRandom(seed: seed, stream: UInt64(index) | Self.textureStream, UInt64(bitPattern: Int64(episodeIndex)))
+            textures.apply(setup, probability: textureOdds, set: shift.unseenTextures ? .unseen : .training, to: model, &textureRandom)
+        }
         // The webcam effects come from a stream of their own, so turning them on or off
         // leaves every other draw of the episode (poses, latency, noise) as it was.
         var webcam = SimRandom(seed: seed, stream: UInt64(index) | Self.webcamStream, UInt64(bitPattern: Int64(episodeIndex)))
         for camera in cameras { camera.effects = WebcamEffects.draw(settings, renderScale: camera.renderScale, &webcam) }
-        let shift = configuration.visualShift
         if !shift.isNone {
             var shiftRandom = SimRandom(seed: seed, stream: UInt64(index) | Self.visualShiftStream, UInt64(bitPattern: Int64(episodeIndex)))
             shift.apply(to: model, layout: layout, &shiftRandom)

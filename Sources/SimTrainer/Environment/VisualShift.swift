@@ -15,12 +15,16 @@ public struct VisualShift: Sendable, Codable, Equatable {
     /// Every camera's frames compressed as JPEG at this quality (1…100), in place of the
     /// randomized quality; `nil` keeps the randomization's.
     public var jpegQuality: Int?
+    /// Every episode gives the table, the wall, the cubes and the plate a texture of the unseen
+    /// set (``TextureSet/unseen``: pattern families training never draws), in place of the
+    /// randomization's training textures or plain colours.
+    public var unseenTextures = false
 
     /// No shift.
     public init() {}
 
     /// Whether anything changes.
-    public var isNone: Bool { cameraOffset == 0 && cameraTilt == 0 && lightScale == 1 && jpegQuality == nil }
+    public var isNone: Bool { cameraOffset == 0 && cameraTilt == 0 && lightScale == 1 && jpegQuality == nil && !unseenTextures }
 
     /// Checks ranges; names the bad value.
     public func validate() throws(SimulationError) {

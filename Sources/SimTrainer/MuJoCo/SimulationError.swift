@@ -10,6 +10,8 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
     case renderSizeTooLarge(width: Int, height: Int, maxWidth: Int, maxHeight: Int)
     /// A command-line or configuration value out of range.
     case invalidConfiguration(String)
+    /// The background photo (``EnvironmentConfiguration/backgroundImage``) cannot be used.
+    case backgroundImage(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,9 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
             return "render size \(width)x\(height) exceeds the off-screen buffer \(maxWidth)x\(maxHeight); use a smaller size."
         case .invalidConfiguration(let what):
             return what
+        case .backgroundImage(let path, let reason):
+            return "cannot use the background photo \(path): \(reason). Fix: give a PNG or JPEG photo of your scene taken by "
+                + "the front camera from its mount (e.g. `pirl-robot cameras snapshot --out \(path)`), or leave the option out."
         }
     }
 }

@@ -11,9 +11,10 @@ import Glibc
 /// thread that created it and must only be used there (checked). A vectorized
 /// environment gives each worker thread one renderer, shared by the
 /// environments that thread steps; the environments keep their own models
-/// (colours, lights and cameras differ) and data. The renderer's GPU-side
-/// assets come from the model it was made with; twin scenes have no meshes or
-/// textures, so any model of the same layout renders correctly.
+/// (colours, lights, cameras and the material of textured geoms differ) and data.
+/// The renderer's GPU-side assets (textures) come from the model it was made with;
+/// every model of the twin's scene carries the same procedural textures
+/// (``SceneTextures``), so any model of the same layout renders correctly.
 public final class OffscreenRenderer {
     private let osmesa: OpaquePointer
     private let context: UnsafeMutablePointer<mjrContext>
@@ -21,6 +22,9 @@ public final class OffscreenRenderer {
     private var options = mjvOption()
     private var camera = mjvCamera()
     private var rowScratch: [UInt8] = []
+    private var segmentScratch: [UInt8] = []
+    private var segmentKeeps: [Bool] = []
+    private var hiddenSizes: [(index: Int, size: (Float, Float, Float))] = []
     private let owner: pthread_t
     /// Largest render size (the model's off-screen buffer).
     public let maxWidth: Int, maxHeight: Int
@@ -80,6 +84,20 @@ public final class OffscreenRenderer {
         _ data: MuJoCoData, camera cameraID: Int, width: Int, height: Int,
         into pixels: UnsafeMutableRawBufferPointer
     ) throws(SimulationError) {
+        try render(data, camera: cameraID, width: width, height: height, into: pixels, backdrop: nil, foreground: [])
+    }
+
+    /// Renders as ``render(_:camera:width:height:into:)``, then green-screens: every pixel that
+    /// shows no geom marked in `foreground` (indexed by geom id) — the table, the wall, empty
+    /// space — takes the pixel of `backdrop` (`width × height` RGB8, rows top-down). A second,
+    /// flat pass of the same scene with MuJoCo's segmentation colours (mjRND_SEGMENT +
+    /// mjRND_IDCOLOR: each pixel's colour is the index of the geom it shows) finds them, so
+    /// the mask is exact; invisible decorations (alpha 0, like the tool-centre site) are left
+    /// out of it. `backdrop` `nil`: the plain render.
+    public func render(
+        _ data: MuJoCoData, camera cameraID: Int, width: Int, height: Int,
+        into pixels: UnsafeMutableRawBufferPointer, backdrop: UnsafeRawBufferPointer?, foreground: [Bool]
+    ) throws(SimulationError) {
         precondition(pthread_equal(owner, pthread_self()) != 0, "an OffscreenRenderer is used only on the thread that made it")
         guard width <= maxWidth, height <= maxHeight else {
             throw .renderSizeTooLarge(width: width, height: height, maxWidth: maxWidth, maxHeight: maxHeight)
@@ -93,7 +111,61 @@ public final class OffscreenRenderer {
         mjr_render(viewport, scene, context)
         let base = pixels.baseAddress!.assumingMemoryBound(to: UInt8.self)
         mjr_readPixels(base, nil, viewport, context)
+        if let backdrop {
+            precondition(backdrop.count >= width * height * 3, "backdrop holds \(backdrop.count) bytes, needs \(width * height * 3)")
+            composite(base, backdrop: backdrop.baseAddress!.assumingMemoryBound(to: UInt8.self), foreground: foreground,
+                      width: width, height: height, viewport: viewport)
+        }
         flipRows(base, rowBytes: width * 3, rows: height)
+    }
+
+    /// The segmentation pass and the replacement (`pixels` still bottom-up, as read).
+    private func composite(_ pixels: UnsafeMutablePointer<UInt8>, backdrop: UnsafePointer<UInt8>, foreground: [Bool],
+                           width: Int, height: Int, viewport: mjrRect) {
+        let count = Int(scene.pointee.ngeom)
+        // Which segment ids to keep, and the invisible geoms to leave out of the pass.
+        if segmentKeeps.count < count + 1 { segmentKeeps = [Bool](repeating: false, count: count + 1) }
+        hiddenSizes.removeAll(keepingCapacity: true)
+        for i in 0...count { segmentKeeps[i] = false }
+        for i in 0..<count {
+            let geom = scene.pointee.geoms + i
+            let id = Int(geom.pointee.objid)
+            let keep = geom.pointee.objtype == Int32(mjOBJ_GEOM.rawValue) && id >= 0 && id < foreground.count && foreground[id]
+            let segment = Int(geom.pointee.segid)
+            if segment >= 0 && segment < segmentKeeps.count { segmentKeeps[segment] = keep }
+            if geom.pointee.rgba.3 == 0 {
+                hiddenSizes.append((i, (geom.pointee.size.0, geom.pointee.size.1, geom.pointee.size.2)))
+                geom.pointee.size = (0, 0, 0)
+            }
+        }
+        let flags = scene.pointee.flags
+        withUnsafeMutableBytes(of: &scene.pointee.flags) { raw in
+            raw[Int(mjRND_SEGMENT.rawValue)] = 1
+            raw[Int(mjRND_IDCOLOR.rawValue)] = 1
+            raw[Int(mjRND_SHADOW.rawValue)] = 0
+            raw[Int(mjRND_REFLECTION.rawValue)] = 0
+        }
+        mjr_render(viewport, scene, context)
+        scene.pointee.flags = flags
+        for hidden in hiddenSizes { scene.pointee.geoms[hidden.index].size = hidden.size }
+        let bytes = width * height * 3
+        if segmentScratch.count < bytes { segmentScratch = [UInt8](repeating: 0, count: bytes) }
+        segmentScratch.withUnsafeMutableBufferPointer { segments in
+            let seg = segments.baseAddress!
+            mjr_readPixels(seg, nil, viewport, context)
+            segmentKeeps.withUnsafeBufferPointer { keeps in
+                for row in 0..<height {
+                    // The render is bottom-up; the backdrop top-down.
+                    let source = backdrop + (height - 1 - row) * width * 3
+                    for x in 0..<width {
+                        let o = (row * width + x) * 3
+                        let segment = Int(seg[o]) | Int(seg[o + 1]) << 8 | Int(seg[o + 2]) << 16
+                        if segment > 0 && segment <= count && keeps[segment - 1] { continue }
+                        pixels[o] = source[3 * x]; pixels[o + 1] = source[3 * x + 1]; pixels[o + 2] = source[3 * x + 2]
+                    }
+                }
+            }
+        }
     }
 
     /// OpenGL reads bottom-up; images are top-down.

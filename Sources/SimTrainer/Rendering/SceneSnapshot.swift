@@ -4,10 +4,20 @@ import Camera
 public enum SceneSnapshot {
     /// Renders both cameras of `environment` at `width × height` (any size the renderer
     /// holds; the cameras' own 4:3 keeps their field of view) and places them left
-    /// (front) and right (wrist).
+    /// (front) and right (wrist). The front camera shows the environment's background photo, if any.
     public static func image(of environment: SimEnvironment, renderer: OffscreenRenderer, width w: Int, height h: Int) throws -> RGBImage {
         var front = [UInt8](repeating: 0, count: w * h * 3), wrist = front
-        try front.withUnsafeMutableBytes { try renderer.render(environment.data, camera: environment.layout.frontCamera, width: w, height: h, into: $0) }
+        let backdrop = environment.backdrop(width: w, height: h)
+        try front.withUnsafeMutableBytes { out in
+            if let backdrop {
+                try backdrop.withUnsafeBytes {
+                    try renderer.render(environment.data, camera: environment.layout.frontCamera, width: w, height: h, into: out,
+                                        backdrop: $0, foreground: environment.foregroundGeoms)
+                }
+            } else {
+                try renderer.render(environment.data, camera: environment.layout.frontCamera, width: w, height: h, into: out)
+            }
+        }
         try wrist.withUnsafeMutableBytes { try renderer.render(environment.data, camera: environment.layout.wristCamera, width: w, height: h, into: $0) }
         return sideBySide(front, wrist, width: w, height: h)
     }

@@ -17,8 +17,10 @@ public enum SceneMJCF {
     /// Where unused object `index` waits: far below and behind the table.
     public static func parking(_ index: Int) -> Vector3 { Vector3(-2, 0.2 * Double(index), -2.9875) }
 
-    /// The scene's MJCF text.
-    public static func xml(offscreenWidth: Int = 640, offscreenHeight: Int = 480) -> String {
+    /// The scene's MJCF text. `textures` declares the procedural textures and their materials
+    /// (``SceneTextures``; no geom uses one until the randomizer assigns it, and a model without
+    /// them renders the same pixels); their pixels are written by ``SceneTextures/paint(_:)``.
+    public static func xml(offscreenWidth: Int = 640, offscreenHeight: Int = 480, textures: Bool = true) -> String {
         let g = SO101Geometry.self
         let r = g.ranges
         let half = cubeSize / 2
@@ -55,6 +57,7 @@ public enum SceneMJCF {
               <geom contype="0" conaffinity="0"/>
             </default>
           </default>
+        \(textures ? SceneTextures.assetsMJCF : "")
           <worldbody>
             <light name="key" pos="0.3 -0.4 1.2" dir="-0.2 0.3 -1" diffuse="0.6 0.6 0.6" directional="false" castshadow="true"/>
             <light name="fill" pos="-0.4 0.5 1.0" dir="0.3 -0.4 -1" diffuse="0.25 0.25 0.25" castshadow="false"/>

@@ -21,6 +21,8 @@ public struct TwinLayout: Sendable {
     public let plateMocap: Int, targetMocap: Int, zoneMocap: Int
     /// Geoms that get task colours.
     public let plateGeom: Int, targetGeom: Int, zoneGeom: Int, tableGeom: Int
+    /// The wall behind the arm (textured with the table when textures are on).
+    public let wallGeom: Int
     /// The two jaw geoms.
     public let jawGeoms: [Int]
     /// Light ids (key, fill).
@@ -66,6 +68,7 @@ public struct TwinLayout: Sendable {
         targetGeom = try model.id(of: .geom, named: "target")
         zoneGeom = try model.id(of: .geom, named: "zone")
         tableGeom = try model.id(of: .geom, named: "table")
+        wallGeom = try model.id(of: .geom, named: "wall")
         jawGeoms = [try model.id(of: .geom, named: "fixed_jaw"), try model.id(of: .geom, named: "moving_jaw")]
         lights = [try model.id(of: .light, named: "key"), try model.id(of: .light, named: "fill")]
     }

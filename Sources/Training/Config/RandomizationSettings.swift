@@ -7,6 +7,7 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
     public var colorJitter: Double?, lightScale: Double?, brightness: Double?, lightShift: Double?
     public var cameraShift: Double?, cameraTilt: Double?, maxActionLatency: Int?, stateNoise: Double?, pixelNoise: Int?
     public var exposureGain: Double?, whiteBalance: Double?, blur: Double?, jpegMinQuality: Int?, jpegMaxQuality: Int?
+    public var textureProbability: Double?
 
     /// No change.
     public init() {}
@@ -31,6 +32,7 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
         if let blur { r.blur = blur }
         if let jpegMinQuality { r.jpegMinQuality = jpegMinQuality }
         if let jpegMaxQuality { r.jpegMaxQuality = jpegMaxQuality }
+        if let textureProbability { r.textureProbability = textureProbability }
         return r
     }
 
@@ -52,6 +54,7 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
         blur = try c.decodeIfPresent(Double.self, forKey: .blur)
         jpegMinQuality = try c.decodeIfPresent(Int.self, forKey: .jpegMinQuality)
         jpegMaxQuality = try c.decodeIfPresent(Int.self, forKey: .jpegMaxQuality)
+        textureProbability = try c.decodeIfPresent(Double.self, forKey: .textureProbability)
     }
 
     /// Checks the result against the simulator's own rules, as `environment.randomization`.
@@ -69,7 +72,8 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
             ("colorJitter", colorJitter), ("lightScale", lightScale), ("brightness", brightness), ("lightShift", lightShift),
             ("cameraShift", cameraShift), ("cameraTilt", cameraTilt), ("maxActionLatency", maxActionLatency),
             ("stateNoise", stateNoise), ("pixelNoise", pixelNoise), ("exposureGain", exposureGain),
-            ("whiteBalance", whiteBalance), ("blur", blur), ("jpegMinQuality", jpegMinQuality), ("jpegMaxQuality", jpegMaxQuality)]
+            ("whiteBalance", whiteBalance), ("blur", blur), ("jpegMinQuality", jpegMinQuality), ("jpegMaxQuality", jpegMaxQuality),
+            ("textureProbability", textureProbability)]
         return "{" + pairs.compactMap { key, value in value.map { "\(key): \($0)" } }.joined(separator: ", ") + "}"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Policy
 import SimTrainer
 
@@ -55,6 +56,12 @@ extension EnvironmentSettings {
         guard maxStepRad > 0, maxStepRad <= 1 else { throw bad("environment.maxStepRad", maxStepRad, "in (0, 1] radians per tick") }
         guard maxGripperStep > 0, maxGripperStep <= 1 else { throw bad("environment.maxGripperStep", maxGripperStep, "in (0, 1] per tick") }
         try randomization.validate()
+        if let background {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: background, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw bad("environment.background", background, "an existing PNG or JPEG file (a photo of your table taken from the front camera's place)")
+            }
+        }
     }
 }
 

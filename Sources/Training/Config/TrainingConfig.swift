@@ -48,6 +48,10 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public var noRandomization = false
     /// Changes to the default domain randomization (ignored with ``noRandomization``).
     public var randomization = RandomizationSettings()
+    /// A photo (PNG or JPEG) of the user's own scene composited behind the front camera's
+    /// objects and arm in every frame (ManiSkill's green-screen recipe), so a policy can be
+    /// fine-tuned for that table; `nil`: the twin's own table and wall.
+    public var background: String?
     /// Pass every executed action through `run`'s safety filter (the twin's joint limits and
     /// the per-tick step limits below), so training executes what `run` would: a policy that
     /// asks for more than the filter allows learns what actually happens.
@@ -385,6 +389,7 @@ extension EnvironmentSettings {
         maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         noRandomization = try c.value(.noRandomization, or: noRandomization)
         randomization = try c.value(.randomization, or: randomization)
+        background = try c.decodeIfPresent(String.self, forKey: .background)
         safetyFilter = try c.value(.safetyFilter, or: safetyFilter)
         maxStepRad = try c.value(.maxStepRad, or: maxStepRad)
         maxGripperStep = try c.value(.maxGripperStep, or: maxGripperStep)

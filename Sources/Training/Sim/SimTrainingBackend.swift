@@ -41,6 +41,7 @@ public struct SimTrainingBackend: TrainingBackend {
         configuration.shapingPotential = potential
         configuration.maxSteps = settings.maxSteps
         configuration.renderImages = !cameras.isEmpty
+        configuration.backgroundImage = settings.background
         configuration.randomization = settings.noRandomization ? .none : settings.randomization.applied(to: configuration.randomization)
         try configuration.validate()
         return configuration

@@ -67,6 +67,12 @@ extension PirlRobot {
         @Option(help: "Visual shift: compress every camera frame as JPEG at this quality (1–100) instead of the randomized one.")
         var jpegQuality: Int?
 
+        @Flag(help: "Visual shift: give the table, the wall, the cubes and the plate textures of the unseen set (pattern families training never shows) in every episode.")
+        var unseenTextures = false
+
+        @Option(help: "A photo (PNG or JPEG) of your own scene, taken by the real front camera from its mount, composited behind the twin's front camera: the table and everything else that is not the arm or a task object shows the photo.")
+        var background: String?
+
         /// The visual shift the options ask for.
         var visualShift: VisualShift {
             var shift = VisualShift()
@@ -74,6 +80,7 @@ extension PirlRobot {
             shift.cameraTilt = cameraTiltDeg * .pi / 180
             shift.lightScale = lightScale
             shift.jpegQuality = jpegQuality
+            shift.unseenTextures = unseenTextures
             return shift
         }
 
@@ -100,8 +107,8 @@ extension PirlRobot {
                 throw ValidationError("--start-temperature must be in [0, 1], got \(startTemperature).")
             }
             do { try visualShift.validate() } catch { throw ValidationError("\(error)") }
-            guard visualShift.isNone || checkpoint != nil else {
-                throw ValidationError("--camera-offset-cm, --camera-tilt-deg, --light-scale and --jpeg-quality change what cameras see: evaluate a camera --checkpoint.")
+            guard (visualShift.isNone && background == nil) || checkpoint != nil else {
+                throw ValidationError("--camera-offset-cm, --camera-tilt-deg, --light-scale, --jpeg-quality, --unseen-textures and --background change what cameras see: evaluate a camera --checkpoint.")
             }
             if let noiseLevel, !(noiseLevel > 0 && noiseLevel <= 5) {
                 throw ValidationError("--noise-level must be in (0, 5], got \(noiseLevel).")
@@ -136,10 +143,11 @@ extension PirlRobot {
                 configuration = options.configuration(imageWidth: loaded.imageSize.width, imageHeight: loaded.imageSize.height,
                                                       resize: loaded.imageResize)
                 configuration.renderImages = !loaded.predictor.policy.config.io.cameras.isEmpty
-                guard visualShift.isNone || configuration.renderImages else {
-                    throw ValidationError("the visual-shift options change what cameras see; \(checkpoint) reads no camera.")
+                guard (visualShift.isNone && background == nil) || configuration.renderImages else {
+                    throw ValidationError("the visual-shift and --background options change what cameras see; \(checkpoint) reads no camera.")
                 }
                 configuration.visualShift = visualShift
+                configuration.backgroundImage = background
                 policy = loaded
             } else {
                 configuration = options.configuration(imageWidth: 64, imageHeight: 64)

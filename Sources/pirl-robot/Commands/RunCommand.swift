@@ -39,6 +39,9 @@ struct Run: ParsableCommand {
     @Option(help: "Simulation speed as a multiple of real time (with --sim).")
     var speed: Double = 1
 
+    @Option(help: "A photo (PNG or JPEG) of your own scene, taken by the real front camera from its mount, composited behind the twin's front camera (with --sim).")
+    var background: String?
+
     @Option(help: "Record every step here: frames, states, actions, timestamps (format of docs/sim-demos.md).")
     var record: String?
 
@@ -104,6 +107,11 @@ struct Run: ParsableCommand {
             if port != nil || calibration != nil || !cameras.isEmpty {
                 throw ValidationError("--sim drives the simulated twin: leave out --port, --calibration and --camera")
             }
+            if let background {
+                var configuration = EnvironmentConfiguration(task: task)
+                configuration.backgroundImage = background
+                do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+            }
             guard robot == "so101" else { throw ValidationError("the simulated twin is an SO-101 (--robot so101)") }
             if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
             guard speed > 0, speed <= 100 else { throw ValidationError("--speed must be in (0, 100]") }
@@ -113,6 +121,7 @@ struct Run: ParsableCommand {
                 throw ValidationError("give the arm's --calibration file (make one with `pirl-robot calibrate`)")
             }
             guard prompt != nil else { throw ValidationError("give the instruction with --prompt") }
+            guard background == nil else { throw ValidationError("--background composites a photo behind the simulated front camera: add --sim") }
             if episodes != nil {
                 throw ValidationError("--episodes works with --sim (episodes need a success check); use --duration")
             }
@@ -184,6 +193,7 @@ struct Run: ParsableCommand {
         environment.imageWidth = size.width
         environment.imageHeight = size.height
         environment.imageResize = size.resize
+        environment.backgroundImage = background
         try environment.validate()
         let twin = SimulatedRobot(configuration: environment, seed: seed)
         if let record {

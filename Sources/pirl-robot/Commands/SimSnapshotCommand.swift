@@ -31,6 +31,15 @@ extension PirlRobot.Sim {
         @Option(help: "With --model-input: draw each pixel as a zoom × zoom block.")
         var zoom = 4
 
+        @Option(help: "Textures: the chance (0…1) that the table, the wall, each cube and the plate get a texture of the training set (randomization textureProbability).")
+        var textures: Double?
+
+        @Flag(help: "Textures of the unseen set on every surface (as eval-sim --unseen-textures).")
+        var unseenTextures = false
+
+        @Option(help: "A photo (PNG or JPEG) of your scene composited behind the front camera (as eval-sim --background).")
+        var background: String?
+
         func validate() throws {
             guard (16...640).contains(width), (16...480).contains(height) else {
                 throw ValidationError("--width must be 16…640 and --height 16…480, got \(width)x\(height).")
@@ -38,11 +47,15 @@ extension PirlRobot.Sim {
             guard episode >= 0, expertSteps >= 0 else { throw ValidationError("--episode and --expert-steps must be 0 or more.") }
             if let modelInput, !(16...480).contains(modelInput) { throw ValidationError("--model-input must be 16…480, got \(modelInput).") }
             guard (1...16).contains(zoom) else { throw ValidationError("--zoom must be 1…16, got \(zoom).") }
+            if let textures, !(0...1).contains(textures) { throw ValidationError("--textures must be in 0…1, got \(textures).") }
         }
 
         func run() throws {
-            let environment = try SimEnvironment(
-                configuration: options.configuration(imageWidth: modelInput ?? 64, imageHeight: modelInput ?? 64), seed: options.seed)
+            var configuration = options.configuration(imageWidth: modelInput ?? 64, imageHeight: modelInput ?? 64)
+            if let textures { configuration.randomization.textureProbability = textures }
+            configuration.visualShift.unseenTextures = unseenTextures
+            configuration.backgroundImage = background
+            let environment = try SimEnvironment(configuration: configuration, seed: options.seed)
             environment.reset(episode: episode)
             // The model input is rendered as in training (no shadows); a picture for people with them.
             let renderer = try OffscreenRenderer(model: environment.model, shadows: modelInput == nil)
@@ -60,7 +73,9 @@ extension PirlRobot.Sim {
                 ? try SceneSnapshot.modelInput(of: environment, renderer: renderer, zoom: zoom)
                 : try SceneSnapshot.image(of: environment, renderer: renderer, width: width, height: height)
             try PNGWriter.write(image, to: out)
-            print("wrote \(out): \(image.width)x\(image.height), task \(options.task.rawValue), \"\(environment.setup.instruction)\"")
+            let surfaces = environment.surfaceTextures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            print("wrote \(out): \(image.width)x\(image.height), task \(options.task.rawValue), \"\(environment.setup.instruction)\""
+                + (surfaces.isEmpty ? "" : ", textures \(surfaces.joined(separator: " "))"))
         }
     }
 }
