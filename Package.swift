@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // pirl-robot: a Swift runtime for RL-fine-tuned flow-matching robot policies.
-// Layout follows ../shared/design/architecture.md: one library target per concern,
+// Layout follows docs/design/architecture.md: one library target per concern,
 // one C target per C library, the `pirl-robot` executable wiring them together.
 import PackageDescription
 
@@ -53,7 +53,7 @@ let package = Package(
             name: "Policy",
             dependencies: ["CBLAS"]
         ),
-        // πRL training (flow-rl.md §2, §5, §6): SFT, PPO, GRPO, run outputs, YAML configs.
+        // πRL training (docs/design/flow-rl.md §2, §5, §6): SFT, PPO, GRPO, run outputs, YAML configs.
         .target(
             name: "Training",
             dependencies: ["Policy", "Camera", "SimTrainer", "Runtime", .product(name: "Yams", package: "Yams")]

@@ -1,7 +1,7 @@
 import Testing
 @testable import Policy
 
-/// flow-rl.md §2: the time distribution and a few SFT steps on a fixed batch.
+/// docs/design/flow-rl.md §2: the time distribution and a few SFT steps on a fixed batch.
 @Suite("Flow matching")
 struct FlowMatchingTests {
     @Test func timesFollowShiftedBeta() {

@@ -1,7 +1,7 @@
 import Testing
 @testable import Policy
 
-/// Finite-difference checks of every layer type's backward pass (style.md: forward and
+/// Finite-difference checks of every layer type's backward pass (docs/design/style.md: forward and
 /// backward side by side, each gradient checked). Loss: `L = Σ cᵢ·yᵢ` with fixed random c.
 @Suite("Layer gradients")
 struct LayerGradientTests {

@@ -1,7 +1,7 @@
 import Testing
 @testable import Policy
 
-/// flow-rl.md §7.4: finite-difference checks of the flow-matching loss and of log π
+/// docs/design/flow-rl.md §7.4: finite-difference checks of the flow-matching loss and of log π
 /// (with the entropy) w.r.t. a sample of parameters of every tensor of the network.
 @Suite("Network gradients")
 struct NetworkGradientTests {
@@ -135,7 +135,7 @@ struct NetworkGradientTests {
         }, "value head")
     }
 
-    /// flow-rl.md §7.5 (the likelihood half): a step along +∇log π raises the log-likelihood
+    /// docs/design/flow-rl.md §7.5 (the likelihood half): a step along +∇log π raises the log-likelihood
     /// of stored chunks, a step along −∇log π lowers it.
     @Test(arguments: [Float(1), -1]) func gradientStepMovesLogLikelihood(sign: Float) throws {
         let policy = try FlowPolicy(config: Support.smallConfig())

@@ -1,7 +1,7 @@
 import Testing
 @testable import Policy
 
-/// flow-rl.md §7.4 (the PPO loss half) and §7.5: the PPO loss through the network's
+/// docs/design/flow-rl.md §7.4 (the PPO loss half) and §7.5: the PPO loss through the network's
 /// log-likelihoods, entropy and critic, checked against finite differences; updates
 /// move the likelihood the way the advantages say; clipped ratios give no gradient.
 @Suite("PPO loss")

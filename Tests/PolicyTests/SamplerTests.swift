@@ -1,7 +1,7 @@
 import Testing
 @testable import Policy
 
-/// flow-rl.md §7.1–7.3: marginals under the analytic Gaussian velocity, the Flow-SDE
+/// docs/design/flow-rl.md §7.1–7.3: marginals under the analytic Gaussian velocity, the Flow-SDE
 /// schedule table, the Gaussian log-density and reductions, and determinism.
 @Suite("Samplers and likelihoods", .serialized)
 struct SamplerTests {

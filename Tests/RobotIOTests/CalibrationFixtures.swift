@@ -12,7 +12,8 @@ enum CalibrationFixtures {
         repositoryRoot.appendingPathComponent("calibration").appendingPathComponent(name).path
     }
 
-    /// An SO-101 follower file written by LeRobot (`json.dump(…, indent=4)`), values from servo-buses.md's example.
+    /// An SO-101 follower file written by LeRobot (`json.dump(…, indent=4)`), values from the
+    /// example in docs/design/servo-buses.md.
     static let so101Text = """
         {
             "shoulder_pan": {

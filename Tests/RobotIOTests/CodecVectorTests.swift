@@ -1,7 +1,7 @@
 import Testing
 @testable import RobotIO
 
-/// Exact bytes: the pings from servo-buses.md, and packets whose checksums were
+/// Exact bytes: the pings from docs/design/servo-buses.md, and packets whose checksums were
 /// computed by an independent Python implementation of both protocols.
 @Suite struct CodecVectorTests {
     @Test func feetechPingOfID1() {

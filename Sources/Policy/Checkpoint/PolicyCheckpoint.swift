@@ -1,6 +1,6 @@
 import Foundation
 
-/// A checkpoint directory (architecture.md): `config.json`, `model.safetensors`
+/// A checkpoint directory (docs/design/architecture.md): `config.json`, `model.safetensors`
 /// (one float32 tensor per named parameter) and `norm_stats.json` (openpi layout).
 public enum PolicyCheckpoint {
     /// `config.json`.

@@ -1,4 +1,4 @@
-/// The sinusoidal embedding of the flow time t (flow-rl.md §2): `width/2` periods
+/// The sinusoidal embedding of the flow time t (docs/design/flow-rl.md §2): `width/2` periods
 /// spaced geometrically between `minPeriod` and `maxPeriod`, sin half then cos half.
 ///
 /// Time convention: t = 1 is pure noise, t = 0 the action. No parameters; the MLP

@@ -22,7 +22,7 @@ public struct ObservationBatch: Sendable {
     }
 
     /// Builds a batch from raw observations: RGB8 HWC frames (uint8 → [−1, 1], as
-    /// architecture.md's shared preprocessing), states normalized by `stateNormalizer`,
+    /// docs/design/architecture.md's shared preprocessing), states normalized by `stateNormalizer`,
     /// prompts hashed by `tokenizer`.
     public init(
         _ observations: [RawObservation], config: PolicyConfig, tokenizer: InstructionTokenizer,
@@ -79,7 +79,7 @@ public struct RGBFrame: Codable, Sendable, Equatable {
     }
 }
 
-/// An observation as the robot or simulator provides it (architecture.md).
+/// An observation as the robot or simulator provides it (docs/design/architecture.md).
 public struct RawObservation: Codable, Sendable, Equatable {
     /// Frames by camera name.
     public var images: [String: RGBFrame]

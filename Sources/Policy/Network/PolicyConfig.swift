@@ -50,7 +50,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         }
     }
 
-    /// Inputs and outputs in the units of architecture.md's sim/real contract.
+    /// Inputs and outputs in the units of docs/design/architecture.md's sim/real contract.
     public struct IOSpec: Codable, Sendable, Equatable {
         /// The cameras, in the order their features are concatenated. May be empty: a
         /// state-only policy (e.g. joint plus object state in the state vector) has no
@@ -68,7 +68,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var actionDim: Int = 6
         /// H: actions per chunk.
         public var actionHorizon: Int = 10
-        /// H_exec: actions executed before the policy is asked again (flow-rl.md §5: 5).
+        /// H_exec: actions executed before the policy is asked again (docs/design/flow-rl.md §5: 5).
         public var executedHorizon: Int = 5
         /// The control rate the chunk is meant for, in Hz.
         public var controlRateHz: Double = 30
@@ -138,15 +138,15 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var expertHiddenWidth: Int = 512
         /// Width of the sinusoidal time embedding.
         public var timeEmbeddingWidth: Int = 64
-        /// Shortest period of the time embedding (flow-rl.md §2: 4e-3).
+        /// Shortest period of the time embedding (docs/design/flow-rl.md §2: 4e-3).
         public var timeMinPeriod: Double = 4e-3
-        /// Longest period of the time embedding (flow-rl.md §2: 4.0).
+        /// Longest period of the time embedding (docs/design/flow-rl.md §2: 4.0).
         public var timeMaxPeriod: Double = 4.0
         /// Hidden width of the Flow-Noise head.
         public var noiseHeadWidth: Int = 128
-        /// Smallest std the noise head can produce (flow-rl.md §3: 0.08).
+        /// Smallest std the noise head can produce (docs/design/flow-rl.md §3: 0.08).
         public var noiseStdMin: Double = 0.08
-        /// Largest std the noise head can produce (flow-rl.md §3: 0.16).
+        /// Largest std the noise head can produce (docs/design/flow-rl.md §3: 0.16).
         public var noiseStdMax: Double = 0.16
         /// Hidden width of the value head.
         public var valueWidth: Int = 256
@@ -192,7 +192,7 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
-    /// Sampler and likelihood defaults (flow-rl.md §3–5).
+    /// Sampler and likelihood defaults (docs/design/flow-rl.md §3–5).
     public struct SamplerDefaults: Codable, Sendable, Equatable {
         /// The deployment sampler.
         public var method: SamplerMethod = .ode

@@ -1,5 +1,5 @@
 /// The critic `V(o)`: `Linear → tanh → Linear(→ 1)` on the fused prefix features
-/// (which include the state), detached from the encoder (flow-rl.md §5). With
+/// (which include the state), detached from the encoder (docs/design/flow-rl.md §5). With
 /// ``PolicyConfig/Architecture/valueTimeInputs`` F > 0 it is `V(o, τ)`: the F time features
 /// of the fraction of the episode left enter the hidden layer through `value_head.time.weight`
 /// (`valueWidth × F`, no bias), registered after the other tensors so that a checkpoint

@@ -5,7 +5,7 @@
 /// `h += W₂·GELU(W₁·adaLN(h; ĉ))` with `adaLN(h; ĉ) = LN(h)⊙(1 + scale) + shift`,
 /// `[scale, shift] = Linear(ĉ)`; the last hidden features `z = adaLN_final(h; ĉ)`;
 /// `v = Linear(z)`. Noise head: `u = tanh(Linear(tanh(Linear(z))))`,
-/// `log s² = log s_min² + (log s_max² − log s_min²)·(u + 1)/2` (flow-rl.md §3).
+/// `log s² = log s_min² + (log s_max² − log s_min²)·(u + 1)/2` (docs/design/flow-rl.md §3).
 struct VelocityNetwork {
     struct Block {
         let norm: LayerNorm

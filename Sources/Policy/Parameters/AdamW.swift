@@ -40,9 +40,9 @@ public struct AdamW: Sendable {
 
     /// The parameter groups.
     public var groups: [Group]
-    /// β₁ and β₂ (flow-rl.md §5: 0.9, 0.95).
+    /// β₁ and β₂ (docs/design/flow-rl.md §5: 0.9, 0.95).
     public var betas: (Float, Float) = (0.9, 0.95)
-    /// The ε added to the root of the second moment (flow-rl.md §5: 1e-5).
+    /// The ε added to the root of the second moment (docs/design/flow-rl.md §5: 1e-5).
     public var epsilon: Float = 1e-5
     /// Gradients are scaled down so their global norm is at most this (1.0); nil disables.
     public var maxGradientNorm: Float? = 1.0

@@ -10,7 +10,7 @@ public struct LogLikelihoods: Sendable {
     public var entropy: [Float]
 }
 
-/// Recomputes log π of stored chains (flow-rl.md §4) and its gradient w.r.t. the
+/// Recomputes log π of stored chains (docs/design/flow-rl.md §4) and its gradient w.r.t. the
 /// field's parameters. One network evaluation per scored (sample, step) pair, all in
 /// one batch; no backpropagation through the chain. Row (b, k) is evaluated with
 /// condition index b, so a ``FlowPolicy`` must have encoded the chain's observations

@@ -1,5 +1,5 @@
 /// Integrates a ``VelocityField`` from noise (t = 1) to an action chunk (t = 0)
-/// with ODE, Flow-SDE or Flow-Noise transitions (flow-rl.md §3). The start is `N(0, I)`,
+/// with ODE, Flow-SDE or Flow-Noise transitions (docs/design/flow-rl.md §3). The start is `N(0, I)`,
 /// or the field's steered start when it has one (``VelocityField/startDistribution(conditions:rows:mean:logStd:)``).
 ///
 /// Every transition is `x⁽ᵏ⁺¹⁾ = μ_k + s_k ⊙ ξ` (Flow-SDE: ξ projected onto the chain's
@@ -93,7 +93,7 @@ public struct FlowSampler: Sendable {
         chain.correct(with: basis)
     }
 
-    /// The Flow-SDE transition mean `x − δ·v − c·(x + (1 − t)·v)` of one entry (flow-rl.md §3).
+    /// The Flow-SDE transition mean `x − δ·v − c·(x + (1 − t)·v)` of one entry (docs/design/flow-rl.md §3).
     @inline(__always)
     static func sdeMean(x: Float, v: Float, delta: Float, drift c: Float, t: Float) -> Float {
         x - delta * v - c * (x + (1 - t) * v)

@@ -1,4 +1,4 @@
-/// The K-step time grid and the Flow-SDE noise schedule (flow-rl.md §3).
+/// The K-step time grid and the Flow-SDE noise schedule (docs/design/flow-rl.md §3).
 ///
 /// Time runs from t₀ = 1 (noise) to t_K = 0 (action): `t_k = 1 − k/K`, `δ = 1/K`.
 /// `σ_k = a·√(t_k / (1 − t̃_k))` with `t̃_k = t_k` except `t̃₀ = t₁`.

@@ -1,7 +1,7 @@
 /// Which entries of a chunk are scored and how they are grouped into ratios.
 ///
 /// Only the executed block (rows `< executedRows`, dims `< scoredDims`) is scored
-/// (flow-rl.md §4); noise is still injected everywhere.
+/// (docs/design/flow-rl.md §4); noise is still injected everywhere.
 public struct LikelihoodOptions: Sendable, Equatable {
     /// H.
     public var horizon: Int

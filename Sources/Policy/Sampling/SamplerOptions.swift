@@ -1,4 +1,4 @@
-/// Which transition kernel the sampler uses (flow-rl.md §3).
+/// Which transition kernel the sampler uses (docs/design/flow-rl.md §3).
 public enum SamplerMethod: String, Codable, Sendable, CaseIterable {
     /// Deterministic Euler steps `x − δ·v` (deployment default).
     case ode
@@ -46,7 +46,7 @@ public struct FlowSDENoise: Sendable, Equatable {
     }
 }
 
-/// How the K + 1 Flow-Noise log-likelihood terms are combined (flow-rl.md §4).
+/// How the K + 1 Flow-Noise log-likelihood terms are combined (docs/design/flow-rl.md §4).
 public enum LogLikelihoodReduction: String, Codable, Sendable, CaseIterable {
     /// Sum over the terms.
     case sum
@@ -54,7 +54,7 @@ public enum LogLikelihoodReduction: String, Codable, Sendable, CaseIterable {
     case mean
 }
 
-/// How many ratios a decision yields (flow-rl.md §4).
+/// How many ratios a decision yields (docs/design/flow-rl.md §4).
 public enum RatioGranularity: String, Codable, Sendable, CaseIterable {
     /// One per scored element (`H_exec × joints`).
     case token

@@ -69,7 +69,7 @@ extension DifferentiableVelocityField {
     }
 }
 
-/// The exact velocity for one-dimensional Gaussian data `a ~ N(m, s²)` (flow-rl.md §7.1):
+/// The exact velocity for one-dimensional Gaussian data `a ~ N(m, s²)` (docs/design/flow-rl.md §7.1):
 /// `v*(x, t) = −m + (t − (1 − t)s²)/(t² + (1 − t)²s²) · (x − (1 − t)m)`, per entry.
 public struct GaussianVelocityField: VelocityField, Sendable {
     /// Entries per row.

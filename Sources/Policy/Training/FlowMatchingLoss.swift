@@ -1,4 +1,4 @@
-/// The flow-matching (SFT) loss of flow-rl.md §2 and its gradient.
+/// The flow-matching (SFT) loss of docs/design/flow-rl.md §2 and its gradient.
 ///
 /// `x_t = t·ε + (1 − t)·a`, target `u = ε − a`, `L = mean((v_θ(x_t, t, o) − u)²)` over
 /// all `batch × H·D` entries. Time convention: t = 1 is noise, t = 0 the action.

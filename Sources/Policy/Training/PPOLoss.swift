@@ -1,4 +1,4 @@
-/// The PPO loss terms of flow-rl.md §5 as pure functions that also return their gradients
+/// The PPO loss terms of docs/design/flow-rl.md §5 as pure functions that also return their gradients
 /// (CleanRL's names: `pgLoss`, `vLoss`, `clipCoef`).
 ///
 /// The actor term works on whatever ratio granularity the log-likelihoods were computed

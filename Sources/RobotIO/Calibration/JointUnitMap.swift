@@ -1,5 +1,5 @@
 /// How one joint's Present/Goal_Position ticks map to the project's joint
-/// units (architecture.md, "The one contract between sim and real"):
+/// units (docs/design/architecture.md, "The one contract between sim and real"):
 ///
 /// - a revolute joint reads in radians, LeRobot's degree mapping converted:
 ///   `(ticks − (min + max) / 2) · 360 / (4096 − 1)` degrees, times π/180;

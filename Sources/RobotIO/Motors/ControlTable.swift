@@ -1,6 +1,6 @@
-/// A motor family's register map ("register maps are data", style.md).
+/// A motor family's register map ("register maps are data", docs/design/style.md).
 /// Addresses from the Feetech STS3215 and ROBOTIS X-series e-manuals, as
-/// summarised in servo-buses.md and LeRobot's `motors/*/tables.py`.
+/// summarised in docs/design/servo-buses.md and LeRobot's `motors/*/tables.py`.
 public struct ControlTable: Sendable {
     /// Human-readable family name.
     public var name: String

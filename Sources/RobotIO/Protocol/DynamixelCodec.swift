@@ -1,4 +1,4 @@
-/// Dynamixel Protocol 2.0 packets (servo-buses.md):
+/// Dynamixel Protocol 2.0 packets (docs/design/servo-buses.md):
 /// `FF FF FD 00 | ID | LEN (LE) | INST | params… | CRC (LE)`, `LEN = params + 3`;
 /// status: `… | ID | LEN | 0x55 | ERR | params… | CRC`, `LEN = params + 4`.
 /// Every `FF FF FD` inside INST…params is followed by a stuffed `FD`.

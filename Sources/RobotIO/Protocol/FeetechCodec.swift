@@ -1,4 +1,4 @@
-/// Feetech SCS/STS packets (servo-buses.md):
+/// Feetech SCS/STS packets (docs/design/servo-buses.md):
 /// `FF FF | ID | LEN | INST/ERR | params… | CHK`, `LEN = params + 2`,
 /// `CHK = ~(ID + LEN + INST + Σparams) & 0xFF`, no byte stuffing.
 public enum FeetechCodec: PacketCodec {

@@ -25,7 +25,7 @@ public enum ServoProtocol: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// Instruction codes shared by Feetech SCS/STS and Dynamixel 2.0 (servo-buses.md).
+/// Instruction codes shared by Feetech SCS/STS and Dynamixel 2.0 (docs/design/servo-buses.md).
 public enum Instruction: UInt8, Sendable, CaseIterable {
     case ping = 0x01
     case read = 0x02
@@ -82,7 +82,7 @@ public enum CorruptPacketReason: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A pure codec: bytes in, bytes out, no I/O and no clock ("codecs are pure",
-/// style.md). Encoders append to a caller-owned array so a control tick can
+/// docs/design/style.md). Encoders append to a caller-owned array so a control tick can
 /// reuse one buffer.
 public protocol PacketCodec: Sendable {
     /// The protocol this codec implements.

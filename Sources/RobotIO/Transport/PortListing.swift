@@ -42,7 +42,7 @@ private func hex4(_ v: Int) -> String {
     return String(repeating: "0", count: max(0, 4 - s.count)) + s
 }
 
-/// Known USB-serial adapters and their quirks (servo-buses.md, "What goes wrong in the field").
+/// Known USB-serial adapters and their quirks (docs/design/servo-buses.md, "What goes wrong in the field").
 public enum AdapterHint {
     /// A one-line hint for a VID:PID, or nil when unknown.
     public static func hint(vendorID: Int, productID: Int) -> String? {

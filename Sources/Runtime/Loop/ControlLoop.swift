@@ -5,7 +5,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// The fixed-rate loop of architecture.md: a control thread that reads the
+/// The fixed-rate loop of docs/design/architecture.md: a control thread that reads the
 /// joints, takes this tick's action from the queue (or holds), filters it
 /// through the safety stage and writes the goals; and an inference thread that
 /// refills the queue from a `ChunkSource` whenever it runs low.

@@ -255,7 +255,7 @@ public final class SimEnvironment {
                           success: outcome.success, diverged: false, steps: 1)
     }
 
-    /// Chunk execution (flow-rl.md §5): runs the first `count` actions of
+    /// Chunk execution (docs/design/flow-rl.md §5): runs the first `count` actions of
     /// `actions` (row-major, one row of joint values per step) in order, stops
     /// early when the episode ends; rewards summed, `steps` counts those run.
     public func step(chunk actions: UnsafeBufferPointer<Float>, count: Int) -> StepResult {

@@ -1,4 +1,4 @@
-/// What a policy sees after a decision, following architecture.md's
+/// What a policy sees after a decision, following docs/design/architecture.md's
 /// `Observation { images, state, prompt, timestamp }`.
 public struct SimObservation: Sendable {
     /// Camera name ("front", "wrist") → model input tensor, H × W × 3 floats in [−1, 1]:

@@ -80,7 +80,7 @@ public final class VectorEnvironment: @unchecked Sendable {
     }
 
     /// Executes one chunk per environment (`chunks[i]`: H × joints values,
-    /// row-major; the first `length` rows run, flow-rl.md §5), then observes;
+    /// row-major; the first `length` rows run, docs/design/flow-rl.md §5), then observes;
     /// finished episodes are summarized and their environments reset.
     public func step(chunks: [[Float]], length: Int) throws -> VectorStepResult {
         precondition(chunks.count == count, "one chunk per environment")

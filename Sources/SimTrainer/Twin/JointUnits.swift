@@ -1,6 +1,6 @@
 import RobotIO
 
-/// The sim side of the sim/real contract (architecture.md): joint units are
+/// The sim side of the sim/real contract (docs/design/architecture.md): joint units are
 /// radians for arm joints and an opening 0 (closed) … 1 (open) for the
 /// gripper; the twin's MJCF joint values are radians for arm joints and the
 /// jaw gap in metres (``SO101Geometry/jawTravel`` at opening 1).

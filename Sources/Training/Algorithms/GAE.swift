@@ -1,4 +1,4 @@
-/// Generalized advantage estimation over chunk-level decisions (flow-rl.md §5).
+/// Generalized advantage estimation over chunk-level decisions (docs/design/flow-rl.md §5).
 ///
 /// Storage is time-major: index `t * envs + e` is decision `t` of environment `e`.
 /// For decision c of one environment, with `d_{c+1}` "the episode ended at decision c":

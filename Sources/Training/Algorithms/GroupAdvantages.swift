@@ -1,4 +1,4 @@
-/// GRPO's critic-free advantages (flow-rl.md §6).
+/// GRPO's critic-free advantages (docs/design/flow-rl.md §6).
 ///
 /// Groups of G consecutive environments start every episode from the same reset seed.
 /// Each finished trajectory is scored by its return; within a group

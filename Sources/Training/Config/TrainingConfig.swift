@@ -1,8 +1,8 @@
 import Policy
 
-/// Every setting of a `pirl-robot train-sim` run (flow-rl.md §2–§6), read from a YAML file.
+/// Every setting of a `pirl-robot train-sim` run (docs/design/flow-rl.md §2–§6), read from a YAML file.
 ///
-/// Defaults are the reference values of flow-rl.md §5 (π0 on LIBERO/ManiSkill) scaled to
+/// Defaults are the reference values of docs/design/flow-rl.md §5 (π0 on LIBERO/ManiSkill) scaled to
 /// this machine; any field may be omitted, an unknown key is an error naming it, and
 /// ``validate()`` names the first bad value with the rule it breaks.
 public struct TrainingConfig: Codable, Sendable, Equatable {
@@ -74,7 +74,7 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public init() {}
 }
 
-/// Chunking, sampler and network sizes of the policy (flow-rl.md §1, §3).
+/// Chunking, sampler and network sizes of the policy (docs/design/flow-rl.md §1, §3).
 public struct PolicySettings: Codable, Sendable, Equatable {
     /// H: actions per chunk.
     public var horizon = 10
@@ -95,7 +95,7 @@ public struct PolicySettings: Codable, Sendable, Equatable {
     public init() {}
 }
 
-/// Flow matching on demonstrations (flow-rl.md §2).
+/// Flow matching on demonstrations (docs/design/flow-rl.md §2).
 public struct SFTSettings: Codable, Sendable, Equatable {
     /// Scripted demonstration episodes (few-shot: 4–10 per task; many-shot: 10× that).
     public var demos = 8
@@ -137,9 +137,9 @@ public struct SFTSettings: Codable, Sendable, Equatable {
 
 /// The RL algorithm.
 public enum RLAlgorithm: String, Codable, Sendable, CaseIterable {
-    /// PPO with a critic and GAE (flow-rl.md §5).
+    /// PPO with a critic and GAE (docs/design/flow-rl.md §5).
     case ppo
-    /// Critic-free group-relative advantages (flow-rl.md §6).
+    /// Critic-free group-relative advantages (docs/design/flow-rl.md §6).
     case grpo
     /// Soft actor-critic over the flow's start, the flow frozen (`rl.method: noise-steering`;
     /// DSRL's SAC form): off-policy, every decision replayed (``SACSettings``).
@@ -203,7 +203,7 @@ public enum NoiseFrequencies: Codable, Sendable, Equatable, CustomStringConverti
     }
 }
 
-/// Online RL (flow-rl.md §3–§6).
+/// Online RL (docs/design/flow-rl.md §3–§6).
 public struct RLSettings: Codable, Sendable, Equatable {
     /// PPO, GRPO or SAC.
     public var algorithm = RLAlgorithm.ppo

@@ -20,7 +20,7 @@ public struct EpisodeOutcome: Sendable, Equatable {
     }
 }
 
-/// What one batched chunk step returns (flow-rl.md §5: one decision = one chunk).
+/// What one batched chunk step returns (docs/design/flow-rl.md §5: one decision = one chunk).
 public struct ChunkStep: Sendable {
     /// Per environment, the observation to decide on next; for an environment whose
     /// episode ended, the first observation of its next episode.
@@ -53,7 +53,7 @@ public protocol VectorChunkEnvironment: AnyObject {
     /// Control steps at which an episode that has not ended is cut (its time limit).
     var episodeStepLimit: Int { get }
     /// Starts a fresh episode in every environment. With `groupSize` G > 1,
-    /// environments `g·G ..< (g+1)·G` start from the same episode setup (GRPO, flow-rl.md §6).
+    /// environments `g·G ..< (g+1)·G` start from the same episode setup (GRPO, docs/design/flow-rl.md §6).
     func reset(groupSize: Int) throws -> [RawObservation]
     /// Executes the first `length` actions of `chunks[i]` in environment i, then observes.
     func step(chunks: [[Float]], length: Int) throws -> ChunkStep

@@ -1,6 +1,6 @@
 import Policy
 
-/// The flow-matching loss (flow-rl.md §2) on minibatches of labelled samples (demonstrations,
+/// The flow-matching loss (docs/design/flow-rl.md §2) on minibatches of labelled samples (demonstrations,
 /// or a distillation stage's teacher-labelled states): each draws `batchSize` (observation,
 /// chunk) samples, noise `ε`, times `t ~ 0.001 + 0.999·Beta(1.5, 1)` and, with `randomShift`,
 /// one image shift per sample from one seeded stream. SFT steps on it; the RL stage adds it to

@@ -1,6 +1,6 @@
 import Policy
 
-/// Which tensors each stage trains (flow-rl.md §5: the encoder is frozen during RL).
+/// Which tensors each stage trains (docs/design/flow-rl.md §5: the encoder is frozen during RL).
 public enum ParameterGroups {
     /// SFT: encoder and velocity network (the noise head, the steering head and the critic
     /// get no flow-matching gradient).

@@ -1,7 +1,7 @@
 import Foundation
 import Policy
 
-/// Online RL on chunk-level decisions (flow-rl.md §3–§6), CleanRL-style: one
+/// Online RL on chunk-level decisions (docs/design/flow-rl.md §3–§6), CleanRL-style: one
 /// ``iterate(_:)`` is a rollout of T decisions in each of the N environments into
 /// preallocated ``RolloutStorage``, advantages (GAE for PPO, group-relative for
 /// GRPO), then `epochs` passes of minibatch updates that recompute log π of the

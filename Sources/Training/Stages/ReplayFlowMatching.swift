@@ -1,6 +1,6 @@
 import Policy
 
-/// The flow-matching loss (flow-rl.md §2) on decisions drawn from a ``SuccessReplay``:
+/// The flow-matching loss (docs/design/flow-rl.md §2) on decisions drawn from a ``SuccessReplay``:
 /// the self-imitation half of the RL anchor (``RLSettings/successReplayFraction``). Like
 /// ``DemoFlowMatching`` but on stored prefix features, so the frozen encoder is not re-run.
 public final class ReplayFlowMatching {

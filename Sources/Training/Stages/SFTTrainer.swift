@@ -1,6 +1,6 @@
 import Policy
 
-/// Flow matching on demonstrations (flow-rl.md §2): each step takes one AdamW step on
+/// Flow matching on demonstrations (docs/design/flow-rl.md §2): each step takes one AdamW step on
 /// `mean((v_θ(x_t, t, o) − (ε − a))²)` over a ``DemoFlowMatching`` minibatch, through the
 /// whole network but the noise head and critic, at the step's scheduled learning rate
 /// (``SFTSettings/learningRate(atStep:)``). Step s draws from its own seeded stream, so

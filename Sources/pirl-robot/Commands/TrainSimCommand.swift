@@ -4,7 +4,7 @@ import Policy
 import Training
 
 extension PirlRobot {
-    /// `pirl-robot train-sim`: SFT → RL → evaluation in the MuJoCo twin (flow-rl.md).
+    /// `pirl-robot train-sim`: SFT → RL → evaluation in the MuJoCo twin (docs/design/flow-rl.md).
     struct TrainSim: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "train-sim",
