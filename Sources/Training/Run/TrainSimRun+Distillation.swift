@@ -78,13 +78,7 @@ extension TrainSimRun {
     static func loadInitialStudent(_ path: String, wanted: PolicyConfig) throws -> (FlowPolicy, NormStatsFile) {
         let (loaded, normStats) = try PolicyCheckpoint.load(from: path)
         let have = loaded.config
-        var differences: [String] = []
-        if have.architecture != wanted.architecture { differences.append("architecture") }
-        if have.io.cameras.map(\.name) != wanted.io.cameras.map(\.name) { differences.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
-        if have.io.stateDim != wanted.io.stateDim { differences.append("state \(have.io.stateDim) vs \(wanted.io.stateDim)") }
-        if have.io.actionHorizon != wanted.io.actionHorizon || have.io.actionDim != wanted.io.actionDim {
-            differences.append("action chunk \(have.io.actionHorizon)×\(have.io.actionDim) vs \(wanted.io.actionHorizon)×\(wanted.io.actionDim)")
-        }
+        let differences = networkDifferences(have, wanted)
         guard differences.isEmpty else {
             throw ConfigError(field: "sft.distill.initialStudent", value: path,
                               rule: "a checkpoint of the configured student network (differs in \(differences.joined(separator: "; ")))")

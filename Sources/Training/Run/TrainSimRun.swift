@@ -151,7 +151,6 @@ public final class TrainSimRun {
         let (loaded, normStats) = try PolicyCheckpoint.load(from: source)
         let wanted = config.policyConfig()
         let have = loaded.config
-        var mismatches: [String] = []
         // A critic without time inputs grows them (its other tensors are a prefix of the layout).
         var haveArchitecture = have.architecture
         let growsTimeInputs = haveArchitecture.valueTimeInputs == 0 && wanted.architecture.valueTimeInputs > 0
@@ -162,14 +161,7 @@ public final class TrainSimRun {
         let growsHead = haveArchitecture.noiseSteeringWidth == 0 && haveArchitecture.residualWidth == 0
             && (wantedHeads.noiseSteeringWidth > 0 || wantedHeads.residualWidth > 0)
         if growsHead { haveArchitecture.takeRLHeads(from: wantedHeads) }
-        if haveArchitecture != wanted.architecture { mismatches.append("architecture") }
-        if have.io.cameras != wanted.io.cameras { mismatches.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
-        if have.io.stateDim != wanted.io.stateDim || have.io.objectStateDim != wanted.io.objectStateDim {
-            mismatches.append("state \(have.io.stateDim) (\(have.io.objectStateDim) object) vs \(wanted.io.stateDim) (\(wanted.io.objectStateDim) object)")
-        }
-        if have.io.actionHorizon != wanted.io.actionHorizon || have.io.actionDim != wanted.io.actionDim || have.io.jointNames != wanted.io.jointNames {
-            mismatches.append("action chunk \(have.io.actionHorizon)×\(have.io.actionDim) vs \(wanted.io.actionHorizon)×\(wanted.io.actionDim)")
-        }
+        let mismatches = Self.networkDifferences(have, wanted, haveArchitecture: haveArchitecture)
         guard mismatches.isEmpty else {
             throw ConfigError(field: "sft.fromCheckpoint", value: source,
                               rule: "a checkpoint of the configured network (differs in \(mismatches.joined(separator: "; ")))")
@@ -350,5 +342,22 @@ public final class TrainSimRun {
         var evaluation: EvaluationSummary
         var sftSuccess: Double?
         var lower95: Double, upper95: Double
+    }
+
+    /// How the checkpoint network `have` differs from the configured `wanted` one (empty: its
+    /// parameters load as they are), comparing `haveArchitecture` in place of its own architecture
+    /// (a checkpoint that grows heads compares as grown).
+    static func networkDifferences(_ have: PolicyConfig, _ wanted: PolicyConfig,
+                                   haveArchitecture: PolicyConfig.Architecture? = nil) -> [String] {
+        var differences: [String] = []
+        if (haveArchitecture ?? have.architecture) != wanted.architecture { differences.append("architecture") }
+        if have.io.cameras != wanted.io.cameras { differences.append("cameras \(have.io.cameras.map(\.name)) vs \(wanted.io.cameras.map(\.name))") }
+        if have.io.stateDim != wanted.io.stateDim || have.io.objectStateDim != wanted.io.objectStateDim {
+            differences.append("state \(have.io.stateDim) (\(have.io.objectStateDim) object) vs \(wanted.io.stateDim) (\(wanted.io.objectStateDim) object)")
+        }
+        if have.io.actionHorizon != wanted.io.actionHorizon || have.io.actionDim != wanted.io.actionDim || have.io.jointNames != wanted.io.jointNames {
+            differences.append("action chunk \(have.io.actionHorizon)×\(have.io.actionDim) vs \(wanted.io.actionHorizon)×\(wanted.io.actionDim)")
+        }
+        return differences
     }
 }
