@@ -41,10 +41,10 @@ struct RandomizationSettingsTests {
         #expect(configuration.backgroundImage == photo)
     }
 
-    /// The bundled camera checkpoint loads as the student of its own config, bit for bit; a
+    /// The bundled camera checkpoint loads as a student of its own config's network, bit for bit; a
     /// student of another network is refused, naming the setting.
     @Test func theInitialStudentMustBeTheConfiguredNetwork() throws {
-        let config = try TrainingConfig(contentsOf: Support.repositoryRoot + "/configs/place-camera.yaml")
+        let config = try TrainingConfig(contentsOf: Support.repositoryRoot + "/configs/place-camera-light-sac.yaml")
         let path = Support.repositoryRoot + "/checkpoints/place-camera"
         let (student, normStats) = try TrainSimRun.loadInitialStudent(path, wanted: config.policyConfig())
         let (loaded, loadedStats) = try PolicyCheckpoint.load(from: path)

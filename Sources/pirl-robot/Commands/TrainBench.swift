@@ -57,7 +57,12 @@ extension Bench {
                                   q01: stats.q01 + [Float](repeating: -0.4, count: objects), q99: stats.q99 + [Float](repeating: 0.4, count: objects))
             let environment = try SimTrainingBackend(policy: settings.policy)
                 .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
-            let normStats = NormStatsFile(normStats: ["state": state, "actions": stats])
+            var normStats = NormStatsFile(normStats: ["state": state, "actions": stats])
+            // An asymmetric critic reads the object features too (metres, about 0).
+            if settings.rl.sac.privilegedCritic {
+                normStats.normStats["privileged"] = NormStats(mean: [Float](repeating: 0, count: ObjectState.count), std: [Float](repeating: 0.2, count: ObjectState.count),
+                                                              q01: [Float](repeating: -0.4, count: ObjectState.count), q99: [Float](repeating: 0.4, count: ObjectState.count))
+            }
             let sac = settings.rl.algorithm.usesReplayCritics
             let trainer: any RLStage = sac
                 ? NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: settings.rl, seed: 0)
