@@ -18,8 +18,8 @@ final class CameraPipeline {
     /// This episode's webcam effects.
     var effects = WebcamEffects.none
     /// A photo (``renderWidth`` × ``renderHeight`` RGB8) shown wherever the render shows no
-    /// geom of ``foreground`` (``EnvironmentConfiguration/backgroundImage``); `nil`: none.
-    var backdrop: [UInt8]?
+    /// geom of ``foreground`` (``EnvironmentConfiguration/backgroundImage``); empty: none.
+    var backdrop: [UInt8] = []
     /// Geoms (by id) the backdrop stays behind: the arm and the task objects.
     var foreground: [Bool] = []
     /// The last render after the webcam effects (``renderWidth`` × ``renderHeight`` RGB8).
@@ -52,14 +52,11 @@ final class CameraPipeline {
     /// preprocesses into ``frame`` and ``tensor``.
     func capture(_ data: MuJoCoData, renderer: OffscreenRenderer, noise: (inout [UInt8]) -> Void) throws {
         let (w, h) = (renderWidth, renderHeight)
-        if let backdrop {
-            try pixels.withUnsafeMutableBytes { out in
-                try backdrop.withUnsafeBytes { photo in
-                    try renderer.render(data, camera: cameraID, width: w, height: h, into: out, backdrop: photo, foreground: foreground)
-                }
+        try pixels.withUnsafeMutableBytes { out in
+            try backdrop.withUnsafeBytes { photo in
+                try renderer.render(data, camera: cameraID, width: w, height: h, into: out,
+                                    backdrop: backdrop.isEmpty ? nil : photo, foreground: foreground)
             }
-        } else {
-            try pixels.withUnsafeMutableBytes { try renderer.render(data, camera: cameraID, width: w, height: h, into: $0) }
         }
         filter.blur(&pixels, width: w, height: h, sigma: effects.blurSigma)
         if effects.hasGains { WebcamFilter.applyGains(effects.gains, to: &pixels, count: w * h * 3) }

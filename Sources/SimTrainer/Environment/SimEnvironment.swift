@@ -123,7 +123,7 @@ public final class SimEnvironment {
         }
         setup = EpisodeSetup(instruction: "")
         for camera in cameras where camera.camera.name == TwinCamera.front.name {
-            camera.backdrop = backdrop(width: camera.renderWidth, height: camera.renderHeight)
+            camera.backdrop = backdrop(width: camera.renderWidth, height: camera.renderHeight) ?? []
             camera.foreground = foregroundGeoms
         }
     }

@@ -9,6 +9,33 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
     public var exposureGain: Double?, whiteBalance: Double?, blur: Double?, jpegMinQuality: Int?, jpegMaxQuality: Int?
     public var textureProbability: Double?
 
+    /// One key: its name, the setting here and the field of ``DomainRandomization`` it replaces.
+    private struct Key<Value: Codable & Sendable>: Sendable {
+        let name: String
+        let setting: WritableKeyPath<RandomizationSettings, Value?> & Sendable
+        let field: WritableKeyPath<DomainRandomization, Value> & Sendable
+    }
+
+    private static let reals: [Key<Double>] = [
+        Key(name: "colorJitter", setting: \.colorJitter, field: \.colorJitter),
+        Key(name: "lightScale", setting: \.lightScale, field: \.lightScale),
+        Key(name: "brightness", setting: \.brightness, field: \.brightness),
+        Key(name: "lightShift", setting: \.lightShift, field: \.lightShift),
+        Key(name: "cameraShift", setting: \.cameraShift, field: \.cameraShift),
+        Key(name: "cameraTilt", setting: \.cameraTilt, field: \.cameraTilt),
+        Key(name: "stateNoise", setting: \.stateNoise, field: \.stateNoise),
+        Key(name: "exposureGain", setting: \.exposureGain, field: \.exposureGain),
+        Key(name: "whiteBalance", setting: \.whiteBalance, field: \.whiteBalance),
+        Key(name: "blur", setting: \.blur, field: \.blur),
+        Key(name: "textureProbability", setting: \.textureProbability, field: \.textureProbability),
+    ]
+    private static let integers: [Key<Int>] = [
+        Key(name: "maxActionLatency", setting: \.maxActionLatency, field: \.maxActionLatency),
+        Key(name: "pixelNoise", setting: \.pixelNoise, field: \.pixelNoise),
+        Key(name: "jpegMinQuality", setting: \.jpegMinQuality, field: \.jpegMinQuality),
+        Key(name: "jpegMaxQuality", setting: \.jpegMaxQuality, field: \.jpegMaxQuality),
+    ]
+
     /// No change.
     public init() {}
 
@@ -18,43 +45,17 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
     /// `base` with the given keys replaced.
     public func applied(to base: DomainRandomization) -> DomainRandomization {
         var r = base
-        if let colorJitter { r.colorJitter = colorJitter }
-        if let lightScale { r.lightScale = lightScale }
-        if let brightness { r.brightness = brightness }
-        if let lightShift { r.lightShift = lightShift }
-        if let cameraShift { r.cameraShift = cameraShift }
-        if let cameraTilt { r.cameraTilt = cameraTilt }
-        if let maxActionLatency { r.maxActionLatency = maxActionLatency }
-        if let stateNoise { r.stateNoise = stateNoise }
-        if let pixelNoise { r.pixelNoise = pixelNoise }
-        if let exposureGain { r.exposureGain = exposureGain }
-        if let whiteBalance { r.whiteBalance = whiteBalance }
-        if let blur { r.blur = blur }
-        if let jpegMinQuality { r.jpegMinQuality = jpegMinQuality }
-        if let jpegMaxQuality { r.jpegMaxQuality = jpegMaxQuality }
-        if let textureProbability { r.textureProbability = textureProbability }
+        for key in Self.reals { if let value = self[keyPath: key.setting] { r[keyPath: key.field] = value } }
+        for key in Self.integers { if let value = self[keyPath: key.setting] { r[keyPath: key.field] = value } }
         return r
     }
 
     /// Decodes the keys present; an unknown key is an error naming it.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownConfigKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        colorJitter = try c.decodeIfPresent(Double.self, forKey: .colorJitter)
-        lightScale = try c.decodeIfPresent(Double.self, forKey: .lightScale)
-        brightness = try c.decodeIfPresent(Double.self, forKey: .brightness)
-        lightShift = try c.decodeIfPresent(Double.self, forKey: .lightShift)
-        cameraShift = try c.decodeIfPresent(Double.self, forKey: .cameraShift)
-        cameraTilt = try c.decodeIfPresent(Double.self, forKey: .cameraTilt)
-        maxActionLatency = try c.decodeIfPresent(Int.self, forKey: .maxActionLatency)
-        stateNoise = try c.decodeIfPresent(Double.self, forKey: .stateNoise)
-        pixelNoise = try c.decodeIfPresent(Int.self, forKey: .pixelNoise)
-        exposureGain = try c.decodeIfPresent(Double.self, forKey: .exposureGain)
-        whiteBalance = try c.decodeIfPresent(Double.self, forKey: .whiteBalance)
-        blur = try c.decodeIfPresent(Double.self, forKey: .blur)
-        jpegMinQuality = try c.decodeIfPresent(Int.self, forKey: .jpegMinQuality)
-        jpegMaxQuality = try c.decodeIfPresent(Int.self, forKey: .jpegMaxQuality)
-        textureProbability = try c.decodeIfPresent(Double.self, forKey: .textureProbability)
+        let c = try decoder.container(keyedBy: AnyConfigKey.self)
+        for key in Self.reals { self[keyPath: key.setting] = try c.decodeIfPresent(Double.self, forKey: AnyConfigKey(stringValue: key.name)) }
+        for key in Self.integers { self[keyPath: key.setting] = try c.decodeIfPresent(Int.self, forKey: AnyConfigKey(stringValue: key.name)) }
     }
 
     /// Checks the result against the simulator's own rules, as `environment.randomization`.
@@ -68,12 +69,8 @@ public struct RandomizationSettings: Codable, Sendable, Equatable {
 
     /// The keys given, as a YAML flow mapping.
     var yaml: String {
-        let pairs: [(String, (any Sendable)?)] = [
-            ("colorJitter", colorJitter), ("lightScale", lightScale), ("brightness", brightness), ("lightShift", lightShift),
-            ("cameraShift", cameraShift), ("cameraTilt", cameraTilt), ("maxActionLatency", maxActionLatency),
-            ("stateNoise", stateNoise), ("pixelNoise", pixelNoise), ("exposureGain", exposureGain),
-            ("whiteBalance", whiteBalance), ("blur", blur), ("jpegMinQuality", jpegMinQuality), ("jpegMaxQuality", jpegMaxQuality),
-            ("textureProbability", textureProbability)]
-        return "{" + pairs.compactMap { key, value in value.map { "\(key): \($0)" } }.joined(separator: ", ") + "}"
+        let given = Self.reals.compactMap { key in self[keyPath: key.setting].map { "\(key.name): \($0)" } }
+            + Self.integers.compactMap { key in self[keyPath: key.setting].map { "\(key.name): \($0)" } }
+        return "{" + given.joined(separator: ", ") + "}"
     }
 }

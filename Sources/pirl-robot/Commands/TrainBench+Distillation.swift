@@ -40,7 +40,7 @@ extension Bench.TrainBench {
         let steps = 10 * iterations
         let started = clock.now
         for k in 0..<steps { _ = try stage.trainer.step(k + 1, seed: 0) }
-        let stepSeconds = Self.seconds(clock.now - started) / Double(steps)
+        let stepSeconds = RLTrainer.seconds(clock.now - started) / Double(steps)
         print(String(format: "train: %.1f ms per step of %d = %.0f samples/s, %.0f encoder images/s (forward + backward through the encoder and the flow, AdamW)",
                      1000 * stepSeconds, sft.batchSize, Double(sft.batchSize) / stepSeconds, Double(sft.batchSize * cameras) / stepSeconds))
 
@@ -53,12 +53,8 @@ extension Bench.TrainBench {
         let passes = 20 * iterations
         let encodeStarted = clock.now
         for _ in 0..<passes { student.encode(batch) }
-        let encodeSeconds = Self.seconds(clock.now - encodeStarted) / Double(passes)
+        let encodeSeconds = RLTrainer.seconds(clock.now - encodeStarted) / Double(passes)
         print(String(format: "encode: %.2f ms per batch of %d observations = %.0f encoder images/s (forward only, as when acting)",
                      1000 * encodeSeconds, observations.count, Double(observations.count * cameras) / encodeSeconds))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

@@ -52,17 +52,13 @@ extension Bench {
             let stats = NormStats(mean: home, std: [Float](repeating: 0.2, count: home.count),
                                   q01: home.map { $0 - 0.4 }, q99: home.map { $0 + 0.4 })
             // A state-based policy reads the object features after the joints (metres, about 0).
-            let objects = policy.config.io.objectStateDim
-            let state = NormStats(mean: stats.mean + [Float](repeating: 0, count: objects), std: stats.std + [Float](repeating: 0.2, count: objects),
-                                  q01: stats.q01 + [Float](repeating: -0.4, count: objects), q99: stats.q99 + [Float](repeating: 0.4, count: objects))
+            let objects = Self.objectStats(count: policy.config.io.objectStateDim)
+            let state = NormStats(mean: stats.mean + objects.mean, std: stats.std + objects.std, q01: stats.q01 + objects.q01, q99: stats.q99 + objects.q99)
             let environment = try SimTrainingBackend(policy: settings.policy)
                 .makeEnvironment(settings.environment, count: settings.environment.envs, seed: 0)
             var normStats = NormStatsFile(normStats: ["state": state, "actions": stats])
             // An asymmetric critic reads the object features too (metres, about 0).
-            if settings.rl.sac.privilegedCritic {
-                normStats.normStats["privileged"] = NormStats(mean: [Float](repeating: 0, count: ObjectState.count), std: [Float](repeating: 0.2, count: ObjectState.count),
-                                                              q01: [Float](repeating: -0.4, count: ObjectState.count), q99: [Float](repeating: 0.4, count: ObjectState.count))
-            }
+            if settings.rl.sac.privilegedCritic { normStats.normStats["privileged"] = Self.objectStats(count: ObjectState.count) }
             let sac = settings.rl.algorithm.usesReplayCritics
             let trainer: any RLStage = sac
                 ? NoiseSAC(policy: policy, normStats: normStats, environment: environment, settings: settings.rl, seed: 0)
@@ -90,6 +86,12 @@ extension Bench {
                 print(String(format: "rollout: %.1f decisions/s (%.0f control steps/s); update: %.1f samples/s (%d decisions × %d epochs)",
                              decisions * n / rollout, Double(steps) / rollout, decisions * Double(r.epochs) * n / update, Int(decisions), r.epochs))
             }
+        }
+
+        /// Statistics for `count` object features (metres, about 0).
+        static func objectStats(count: Int) -> NormStats {
+            NormStats(mean: [Float](repeating: 0, count: count), std: [Float](repeating: 0.2, count: count),
+                      q01: [Float](repeating: -0.4, count: count), q99: [Float](repeating: 0.4, count: count))
         }
     }
 }
