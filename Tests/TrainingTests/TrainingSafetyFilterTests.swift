@@ -81,13 +81,27 @@ struct TrainingSafetyFilterTests {
         let pose = SafetyFilter.twinPose(environment.vector.environments[1].jointPositions())
         var chunk: [Float] = []
         for row in 0..<10 { chunk += pose.enumerated().map { $0.offset == 0 ? $0.element + Float(row + 1) * 0.2 : $0.element } }
-        let label = environment.executable(chunk, environment: 1, stepFraction: 0.9)
+        let label = environment.executable(chunk, environment: 1, stepFraction: 0.9, limitInset: 0)
         #expect(label.count == chunk.count)
         for row in 0..<10 { #expect(abs(label[row * 6] - (pose[0] + Float(row + 1) * 0.045)) < 1e-5) }
         // Without a filter the chunk is executed as it is.
         let plain = try SimTrainingBackend(cameras: [], objectState: true).makeEnvironment({
             var s = EnvironmentSettings(); s.task = "place"; return s
         }(), count: 1, seed: 5)
-        #expect(plain.executable(chunk, environment: 0, stepFraction: 0.9) == chunk && plain.commandStatistics == nil)
+        #expect(plain.executable(chunk, environment: 0, stepFraction: 0.9, limitInset: 0.02) == chunk && plain.commandStatistics == nil)
+    }
+    @Test func labelsStayTheInsetInsideTheLimits() throws {
+        let environment = try Self.environment()
+        _ = try environment.reset(groupSize: 1)
+        let pose = SafetyFilter.twinPose(environment.vector.environments[2].jointPositions())
+        let inner = JointLimits.twin.inset(by: 0.02)
+        // Every joint asked for far past its upper limit for long enough to get there.
+        let rows = 200, chunk = [Float]((0..<rows).flatMap { _ in JointLimits.twin.upper.map { $0 + 1 } })
+        let label = environment.executable(chunk, environment: 2, stepFraction: 0.9, limitInset: 0.02)
+        for j in 0..<6 {
+            #expect(abs(label[(rows - 1) * 6 + j] - inner.upper[j]) < 1e-5, "joint \(j) ends at the inset limit")
+            for r in 0..<rows { #expect(label[r * 6 + j] <= max(pose[j], inner.upper[j]) + 1e-6) }
+        }
+        #expect(inner.upper.indices.allSatisfy { inner.upper[$0] < JointLimits.twin.upper[$0] && inner.lower[$0] > JointLimits.twin.lower[$0] })
     }
 }

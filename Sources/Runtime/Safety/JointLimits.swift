@@ -20,6 +20,9 @@ public struct JointLimits: Sendable, Equatable {
     /// Joint count.
     public var count: Int { lower.count }
 
+    /// The joint indices.
+    public var indices: Range<Int> { lower.indices }
+
     /// The calibrated range of every joint: `[range_min, range_max]` mapped to
     /// joint units, shrunk by `margin` (a fraction of each range) on both sides.
     public init(calibration: Calibration, margin: Float = 0) {
@@ -52,6 +55,13 @@ public struct JointLimits: Sendable, Equatable {
             lower: kinds.indices.map { Float(TwinJointUnits.clamp(-.greatestFiniteMagnitude, joint: $0, kind: kinds[$0])) },
             upper: kinds.indices.map { Float(TwinJointUnits.clamp(.greatestFiniteMagnitude, joint: $0, kind: kinds[$0])) })
     }()
+
+    /// The limits shrunk by `fraction` of each range on both sides (0: unchanged).
+    public func inset(by fraction: Float) -> JointLimits {
+        guard fraction > 0 else { return self }
+        let margins = indices.map { (upper[$0] - lower[$0]) * fraction }
+        return JointLimits(lower: indices.map { lower[$0] + margins[$0] }, upper: indices.map { upper[$0] - margins[$0] })
+    }
 
     /// `position` moved into the bounds (a measured pose a hair outside them, from noise or contact).
     public func clamped(_ position: [Float]) -> [Float] {

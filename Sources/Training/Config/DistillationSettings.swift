@@ -21,6 +21,10 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
     /// fraction: the student learns targets `run` executes without clamping (a margin below 1
     /// keeps its small errors under the limit).
     public var labelStepFraction = 0.9
+    /// With `environment.safetyFilter`, each label's targets are first pulled this fraction of
+    /// each joint's range inside the joint limits: a label at a limit (the closed gripper) would
+    /// have half of the student's samples land outside, each a clamp in `run`.
+    public var labelLimitInset = 0.02
     /// Weight of the auxiliary loss of a linear probe from the student's prefix features to
     /// the object state the teacher reads (``Policy/PolicyConfig/Architecture/privilegedProbe``,
     /// added to the student when positive): a direct signal for where the objects are, which
@@ -51,6 +55,7 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         finalStudentShare = try c.value(.finalStudentShare, or: finalStudentShare)
         capacity = try c.value(.capacity, or: capacity)
         labelStepFraction = try c.value(.labelStepFraction, or: labelStepFraction)
+        labelLimitInset = try c.value(.labelLimitInset, or: labelLimitInset)
         probeCoefficient = try c.value(.probeCoefficient, or: probeCoefficient)
         initialStudent = try c.decodeIfPresent(String.self, forKey: .initialStudent)
     }
@@ -64,5 +69,6 @@ public struct DistillationSettings: Codable, Sendable, Equatable {
         guard probeCoefficient >= 0, probeCoefficient <= 100 else { throw bad("sft.distill.probeCoefficient", probeCoefficient, "in [0, 100]") }
         if let initialStudent, initialStudent.isEmpty { throw bad("sft.distill.initialStudent", "\"\"", "a checkpoint directory") }
         guard labelStepFraction > 0, labelStepFraction <= 1 else { throw bad("sft.distill.labelStepFraction", labelStepFraction, "in (0, 1]") }
+        guard labelLimitInset >= 0, labelLimitInset < 0.25 else { throw bad("sft.distill.labelLimitInset", labelLimitInset, "in [0, 0.25)") }
     }
 }

@@ -80,7 +80,7 @@ public final class DAggerDistillation {
         var report = RoundReport(round: round, studentShare: beta, decisions: 0, studentDecisions: 0, imitationError: 0,
                                  episodes: 0, successes: 0, samples: 0, collectSeconds: 0)
         var squaredError = 0.0
-        let labelStepFraction = Float(settings.labelStepFraction)
+        let labelStepFraction = Float(settings.labelStepFraction), labelLimitInset = Float(settings.labelLimitInset)
         let before = environment.commandStatistics
         for _ in 0..<settings.decisionsPerRound {
             let labels = try teacher.act(observations, using: &rng)
@@ -88,7 +88,8 @@ public final class DAggerDistillation {
             sampler.sample(student, into: chain, using: &rng)
             for e in 0..<n {
                 // Through the environment's safety filter (if any): the label is what would be executed.
-                let label = environment.executable(Array(labels[e].prefix(d)), environment: e, stepFraction: labelStepFraction)
+                let label = environment.executable(Array(labels[e].prefix(d)), environment: e, stepFraction: labelStepFraction,
+                                                   limitInset: labelLimitInset)
                 buffer.add(observations[e], chunk: label)
                 let target = actionNormalizer.apply(label)
                 let own = chain.chunk(e)

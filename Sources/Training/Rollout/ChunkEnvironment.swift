@@ -59,8 +59,9 @@ public protocol VectorChunkEnvironment: AnyObject {
     func step(chunks: [[Float]], length: Int) throws -> ChunkStep
     /// `chunk` (joint units, rows of joints) as environment `environment` would execute it
     /// from its current command: through its safety filter, with the step limits scaled by
-    /// `stepFraction`; unchanged without a filter.
-    func executable(_ chunk: [Float], environment: Int, stepFraction: Float) -> [Float]
+    /// `stepFraction` and the targets first pulled `limitInset` of each joint's range inside
+    /// its limits; unchanged without a filter.
+    func executable(_ chunk: [Float], environment: Int, stepFraction: Float, limitInset: Float) -> [Float]
     /// The safety filter's counts so far; `nil` without a filter.
     var commandStatistics: CommandStatistics? { get }
 }
@@ -86,7 +87,7 @@ public struct CommandStatistics: Sendable, Equatable {
 extension VectorChunkEnvironment {
     /// `chunk` as environment `environment` would execute it: unchanged for an environment
     /// without a safety filter.
-    public func executable(_ chunk: [Float], environment: Int, stepFraction: Float) -> [Float] { chunk }
+    public func executable(_ chunk: [Float], environment: Int, stepFraction: Float, limitInset: Float) -> [Float] { chunk }
     /// The safety filter's counts so far; `nil` for an environment without one.
     public var commandStatistics: CommandStatistics? { nil }
 }

@@ -118,19 +118,21 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
         try! filters[e].begin(at: pose)  // the pose is clamped into the limits
     }
 
-    public func executable(_ chunk: [Float], environment e: Int, stepFraction: Float) -> [Float] {
+    public func executable(_ chunk: [Float], environment e: Int, stepFraction: Float, limitInset: Float) -> [Float] {
         guard let maxSteps else { return chunk }
         var filter = SafetyFilter(limits: .twin, maxStep: maxSteps.map { $0 * stepFraction }, rampTicks: 0,
                                   jointNames: filters[e].jointNames)
         try! filter.begin(at: filters[e].lastCommand)  // always inside the limits
-        var out: [Float] = [], row = command
+        // Targets are first pulled `limitInset` of each range inside the limits, so a student's
+        // small errors around a target at a limit (the closed gripper) stay inside too.
+        let inner = JointLimits.twin.inset(by: limitInset)
+        var out: [Float] = [], row = command, goal = command
         out.reserveCapacity(chunk.count)
         let joints = row.count
-        chunk.withUnsafeBufferPointer { rows in
-            for r in 0..<(chunk.count / joints) {
-                _ = filter.filter(UnsafeBufferPointer(rebasing: rows[(r * joints)..<((r + 1) * joints)]), into: &row)
-                out.append(contentsOf: row)
-            }
+        for r in 0..<(chunk.count / joints) {
+            for j in 0..<joints { goal[j] = min(max(chunk[r * joints + j], inner.lower[j]), inner.upper[j]) }
+            goal.withUnsafeBufferPointer { _ = filter.filter($0, into: &row) }
+            out.append(contentsOf: row)
         }
         return out
     }
