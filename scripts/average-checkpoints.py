@@ -2,7 +2,7 @@
 """Writes the element-wise mean of several checkpoints' tensors (a uniform average of weights).
 
 Asks whether a run's last checkpoints differ by noise around a common point: if so, their average
-scores above each of them. docs/results.md ("What the update's noise does") has the figures.
+scores above each of them. docs/experiments/place-ppo-smooth-noise.md ("What the update's noise does") has the figures.
 
 Usage:
   scripts/average-checkpoints.py --out runs/avg runs/R/checkpoints/iter_000030 runs/R/checkpoints/iter_000040 ...

@@ -4,7 +4,7 @@
 Asks whether an RL update's damage comes from its direction or only from its size: evaluate
 base + d (the update itself), base - d, base + d/2, and base plus random perturbations with the
 same size per tensor (a Gaussian with d's rms, or d with each element's sign flipped at random).
-docs/results.md ("What the update's noise does") has the commands and figures.
+docs/experiments/place-ppo-smooth-noise.md ("What the update's noise does") has the commands and figures.
 
 Usage:
   scripts/perturb-checkpoint.py --base runs/A/checkpoints/sft --moved runs/B/checkpoints/iter_000010 \

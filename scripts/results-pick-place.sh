@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Reproduces docs/results.md's pick-and-place suite table: few-shot SFT first (the RL runs
+# Reproduces docs/experiments/pick-place.md's suite table: few-shot SFT first (the RL runs
 # start from its checkpoint and anchor to its demos), then the RL cells and many-shot SFT,
 # all trained on the train split; then every final checkpoint is evaluated on both splits
 # (200 episodes each, eval-sim seed 0), written to runs/NAME.eval-{train,heldout}.txt.
-# Usage: scripts/results-pick-place.sh [NAME ...]   (default: all, in order)
+# Usage: scripts/results-pick-place.sh [NAME ...]   (default: all, in order: the registry's
+# pick-place-table row)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product pirl-robot >/dev/null
-runs=("$@")
-if [ ${#runs[@]} -eq 0 ]; then
-  runs=(pick-place-sft-fewshot pick-place-ppo-flow-sde pick-place-grpo pick-place-ppo-flow-noise pick-place-sft-manyshot)
+if [ $# -eq 0 ]; then
+  exec scripts/experiment.sh pick-place-table   # the five cells and their evaluations (experiments/registry.toml)
 fi
-for name in "${runs[@]}"; do
+swift build -c release --product pirl-robot >/dev/null
+for name in "$@"; do
   scripts/train-run.sh "$name"
   for split in train heldout; do
     .build/release/pirl-robot eval-sim --task pick-place --split "$split" --checkpoint "runs/$name/checkpoints/final" \

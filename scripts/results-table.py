@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints docs/results.md's table rows from finished train-sim runs.
+"""Prints the results tables' rows (docs/experiments/place.md) from finished train-sim runs.
 
 Usage: scripts/results-table.py runs/place-sft-fewshot runs/place-ppo-flow-sde ...
 Each row: run, final-evaluation success with its 95 % Wilson interval, the checkpoint it

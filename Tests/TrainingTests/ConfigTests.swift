@@ -213,4 +213,21 @@ struct ConfigTests {
         }
         #expect(tasks.isSuperset(of: EnvironmentSettings.tasks), "a config for every task")
     }
+
+    /// The results notebook's configs, experiments/TOPIC/*.yaml, parse as well.
+    @Test func everyExperimentConfigParses() throws {
+        let root = Support.repositoryRoot + "/experiments"
+        let topics = try FileManager.default.contentsOfDirectory(atPath: root).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: root + "/" + $0, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        var count = 0
+        for topic in topics {
+            for file in try FileManager.default.contentsOfDirectory(atPath: root + "/" + topic) where file.hasSuffix(".yaml") {
+                _ = try TrainingConfig(contentsOf: root + "/" + topic + "/" + file)
+                count += 1
+            }
+        }
+        #expect(count > 100)
+    }
 }

@@ -44,7 +44,7 @@ struct RandomizationSettingsTests {
     /// The bundled camera checkpoint loads as a student of its own config's network, bit for bit; a
     /// student of another network is refused, naming the setting.
     @Test func theInitialStudentMustBeTheConfiguredNetwork() throws {
-        let config = try TrainingConfig(contentsOf: Support.repositoryRoot + "/configs/place-camera-light-sac.yaml")
+        let config = try TrainingConfig(contentsOf: Support.repositoryRoot + "/experiments/place-camera/place-camera-light-sac.yaml")
         let path = Support.repositoryRoot + "/checkpoints/place-camera"
         let (student, normStats) = try TrainSimRun.loadInitialStudent(path, wanted: config.policyConfig())
         let (loaded, loadedStats) = try PolicyCheckpoint.load(from: path)

@@ -166,11 +166,11 @@ public struct PolicyConfig: Codable, Sendable, Equatable {
         public var noiseSteeringBound: Double = 2
         /// One σ for every entry of the start instead of one per entry: PPO's signal on the
         /// start's scale, drowned on one entry by the other H·D − 1, is pooled over all of
-        /// them (on `place` σ still stays near 1; docs/results.md, "What holds noise steering").
+        /// them (on `place` σ still stays near 1; docs/experiments/place-noise-steering.md, "What holds noise steering").
         public var noiseSteeringSharedStd: Bool = false
         /// σ of a fresh steering head. 1 starts RL at the SFT policy as deployed; below 1 the
         /// start is drawn nearer the head's mean. PPO barely moves σ on its own
-        /// (docs/results.md, "What holds noise steering"), so this sets its exploration.
+        /// (docs/experiments/place-noise-steering.md, "What holds noise steering"), so this sets its exploration.
         public var noiseSteeringStd: Double = 1
         /// Hidden width of the residual head (0: none). With a head, a smooth correction
         /// `B·c`, `c ~ N(μ(o, chunk), σ²)` over the `residualFrequencies` lowest cosines of

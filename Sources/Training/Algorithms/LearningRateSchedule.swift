@@ -5,7 +5,7 @@ import Foundation
 /// A constant rate leaves the last weights wherever the final noisy steps put them. Decaying it
 /// (openpi and LeRobot train their flow and diffusion policies with a warm-up and a cosine
 /// decay) lets the policy settle: continuing a constant-rate `place` policy for 136 steps at a
-/// tenth of the rate raised its success from 86.5 % to 96.5 % (docs/results.md).
+/// tenth of the rate raised its success from 86.5 % to 96.5 % (docs/experiments/place.md).
 public enum LearningRateSchedule: String, Codable, Sendable, CaseIterable {
     /// `sft.learningRate` at every step after the warm-up.
     case constant
