@@ -3,8 +3,11 @@
 SWIFT ?= swift
 PYTHON ?= python3
 BIN = .build/debug/pirl-robot
+# The demos run the release binary, as users run it: a debug build's timings
+# (tick jitter, inference latency) are several times worse and mislead newcomers.
+RELEASE_BIN = .build/release/pirl-robot
 
-.PHONY: deps build demo demo-bus test swift-test peer-test bench clean
+.PHONY: deps build build-release demo demo-bus test swift-test peer-test bench clean
 
 deps:
 	./scripts/install-deps.sh
@@ -12,12 +15,15 @@ deps:
 build: deps
 	$(SWIFT) build
 
-demo: build
-	./scripts/demo.sh $(BIN)
+build-release: deps
+	$(SWIFT) build -c release
+
+demo: build-release
+	./scripts/demo.sh $(RELEASE_BIN)
 
 # The servo-bus walk-through: a virtual SO-101 driven through scan, torque, move, read back.
-demo-bus: build
-	./scripts/demo-bus.sh $(BIN)
+demo-bus: build-release
+	./scripts/demo-bus.sh $(RELEASE_BIN)
 
 swift-test: deps
 	$(SWIFT) build --build-tests
@@ -28,16 +34,15 @@ peer-test: build
 
 test: swift-test peer-test
 
-bench: deps
-	$(SWIFT) build -c release
-	.build/release/pirl-robot bench bus --robot so101
-	.build/release/pirl-robot bench camera
-	.build/release/pirl-robot bench policy
-	.build/release/pirl-robot bench sim
-	.build/release/pirl-robot bench train --config configs/place.yaml
-	.build/release/pirl-robot bench train --config configs/place.yaml --method flow-sde
+bench: build-release
+	$(RELEASE_BIN) bench bus --robot so101
+	$(RELEASE_BIN) bench camera
+	$(RELEASE_BIN) bench policy
+	$(RELEASE_BIN) bench sim
+	$(RELEASE_BIN) bench train --config configs/place.yaml
+	$(RELEASE_BIN) bench train --config configs/place.yaml --method flow-sde
 	./scripts/fake-camera.sh /tmp/pirl-bench-cams
-	.build/release/pirl-robot bench loop --camera front=/tmp/pirl-bench-cams/front --camera wrist=/tmp/pirl-bench-cams/wrist --seconds 60
+	$(RELEASE_BIN) bench loop --camera front=/tmp/pirl-bench-cams/front --camera wrist=/tmp/pirl-bench-cams/wrist --seconds 60
 
 clean:
 	$(SWIFT) package clean

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Policy", targets: ["Policy"]),
         .library(name: "SimTrainer", targets: ["SimTrainer"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "TwinServe", targets: ["TwinServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,10 +49,13 @@ let package = Package(
             name: "CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The one uint8 → [−1, 1] pixel mapping that camera frames, observations and rollout
+        // batches share (a target of its own: neither Camera nor Policy depends on the other).
+        .target(name: "PixelConversion"),
         // The flow policy: tensors, layers, network, samplers, likelihoods, checkpoints.
         .target(
             name: "Policy",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS", "PixelConversion"]
         ),
         // πRL training (docs/design/flow-rl.md §2, §5, §6): SFT, PPO, GRPO, run outputs, YAML configs.
         .target(
@@ -66,7 +70,7 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .target(
             name: "Camera",
-            dependencies: ["CV4L2", "CTurboJPEG", "CPNG"]
+            dependencies: ["CV4L2", "CTurboJPEG", "CPNG", "PixelConversion"]
         ),
         // The control loop: safety filter, action queue, fixed-rate schedule, robot backends.
         .target(
@@ -81,6 +85,15 @@ let package = Package(
             name: "SimTrainer",
             dependencies: ["RobotIO", "Camera", "Policy", "CMuJoCo", "COSMesa"]
         ),
+        // The twin's live camera source: the shared-memory MJPEG frame ring, one header
+        // shared with the fake libv4l2 plugin (Tests/fake-v4l2) that serves it as a camera.
+        .target(name: "CFrameRing"),
+        // `sim serve`: the twin in wall-clock real time behind a joint port, its cameras
+        // rendered, MJPEG-encoded and published into frame rings (docs/sim-serve.md).
+        .target(
+            name: "TwinServe",
+            dependencies: ["SimTrainer", "Camera", "RobotIO", "CFrameRing", "CMuJoCo", "CTurboJPEG"]
+        ),
         .executableTarget(
             name: "pirl-robot",
             dependencies: [
@@ -90,6 +103,7 @@ let package = Package(
                 "Runtime",
                 "SimTrainer",
                 "Training",
+                "TwinServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -112,6 +126,10 @@ let package = Package(
         .testTarget(
             name: "SimTrainerTests",
             dependencies: ["SimTrainer", "RobotIO", "Camera", "Policy"]
+        ),
+        .testTarget(
+            name: "TwinServeTests",
+            dependencies: ["TwinServe", "SimTrainer", "Camera", "CFrameRing"]
         ),
         .testTarget(
             name: "CameraTests",

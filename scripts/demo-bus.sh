@@ -3,7 +3,7 @@
 # SO-101 bus on a pseudo-terminal and drive it through pirl-robot the way a
 # user drives a real arm — scan, torque on, move, read back, torque off.
 set -euo pipefail
-BIN=${1:-.build/debug/pirl-robot}
+BIN=${1:-.build/release/pirl-robot}
 LINK=$(mktemp -u /tmp/pirl-demo-bus.XXXXXX)
 LOG=$(mktemp /tmp/pirl-demo-bus-log.XXXXXX)
 

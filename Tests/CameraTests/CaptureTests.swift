@@ -47,10 +47,7 @@ struct CaptureTests {
     func rawYUYVDecoded() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240"])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv])
-        configuration.width = 320
-        configuration.height = 240
-        let camera = try V4L2Camera(configuration: configuration)
+        let camera = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv], width: 320, height: 240))
         try camera.start()
         defer { camera.stop() }
         var buffer = FrameBuffer()
@@ -125,22 +122,26 @@ struct CaptureTests {
         try expectPattern(image, sequence: info.sequence, tolerance: 8)
     }
 
-    @Test("sequence gaps are counted as drops, exactly")
-    func drops() throws {
-        let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=100", "drop_every=3"])
+    /// Reads 12 frames from a 100 fps 320×240 YUYV fake with `fault` (a marker line such as
+    /// `drop_every=3`), expecting each sequence number to be `published`; then stops the camera.
+    /// Returns it (for its statistics) with its last frame.
+    static func twelveFrames(withFault fault: String, published: (UInt32) -> Bool) throws -> (V4L2Camera, FrameInfo) {
+        let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=100", fault])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv], fps: 100)
-        configuration.width = 320
-        configuration.height = 240
-        let camera = try V4L2Camera(configuration: configuration)
+        let camera = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv], fps: 100, width: 320, height: 240))
         try camera.start()
         var buffer = FrameBuffer()
         for _ in 0..<12 {
             let info = try camera.read(into: &buffer)
-            #expect(info.sequence % 3 != 2)
+            #expect(published(info.sequence), "frame \(info.sequence)")
         }
         camera.stop()
-        let last = try #require(camera.latestFrame(into: &buffer))
+        return (camera, try #require(camera.latestFrame(into: &buffer)))
+    }
+
+    @Test("sequence gaps are counted as drops, exactly")
+    func drops() throws {
+        let (camera, last) = try Self.twelveFrames(withFault: "drop_every=3") { $0 % 3 != 2 }
         let expected = UInt64((0...last.sequence).filter { $0 % 3 == 2 }.count)
         #expect(camera.statistics.dropped == expected)
         #expect(camera.statistics.published + camera.statistics.skipped + camera.statistics.dropped == UInt64(last.sequence) + 1)
@@ -148,20 +149,7 @@ struct CaptureTests {
 
     @Test("error-flagged buffers are never published and are counted")
     func damagedBuffers() throws {
-        let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=100", "error_every=4"])
-        defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv], fps: 100)
-        configuration.width = 320
-        configuration.height = 240
-        let camera = try V4L2Camera(configuration: configuration)
-        try camera.start()
-        var buffer = FrameBuffer()
-        for _ in 0..<12 {
-            let info = try camera.read(into: &buffer)
-            #expect(info.sequence == 0 || info.sequence % 4 != 0)
-        }
-        camera.stop()
-        let last = try #require(camera.latestFrame(into: &buffer))
+        let (camera, last) = try Self.twelveFrames(withFault: "error_every=4") { $0 == 0 || $0 % 4 != 0 }
         let flagged = UInt64((1...last.sequence).filter { $0 % 4 == 0 }.count)
         #expect(camera.statistics.damaged >= flagged && camera.statistics.damaged <= flagged + 1)
         #expect(camera.statistics.dropped == 0)
@@ -171,10 +159,7 @@ struct CaptureTests {
     func transientIOError() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=100", "eio_at=5"])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv], fps: 100)
-        configuration.width = 320
-        configuration.height = 240
-        let camera = try V4L2Camera(configuration: configuration)
+        let camera = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv], fps: 100, width: 320, height: 240))
         try camera.start()
         defer { camera.stop() }
         var buffer = FrameBuffer()
@@ -189,9 +174,7 @@ struct CaptureTests {
     func persistentIOError() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=100", "eio_at=3", "eio_repeat=1"])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv], fps: 100)
-        configuration.width = 320
-        configuration.height = 240
+        var configuration = fake.configuration(formats: [.yuyv], fps: 100, width: 320, height: 240)
         configuration.reopenIntervalMilliseconds = 200
         let camera = try V4L2Camera(configuration: configuration)
         try camera.start()
@@ -212,9 +195,7 @@ struct CaptureTests {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=60", "enodev_after=5"])
         defer { fake.remove() }
         let link = try fake.link("usb-Pirl_Fake_Camera-video-index0", to: fake.path)
-        var configuration = fake.configuration(formats: [.yuyv], fps: 60)
-        configuration.width = 320
-        configuration.height = 240
+        var configuration = fake.configuration(formats: [.yuyv], fps: 60, width: 320, height: 240)
         configuration.reopenIntervalMilliseconds = 300
         let camera = try V4L2Camera(configuration: configuration)
         #expect(camera.setup.reopenPath == link)
@@ -251,9 +232,7 @@ struct CaptureTests {
     func cleanShutdown() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240"])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv])
-        configuration.width = 320
-        configuration.height = 240
+        let configuration = fake.configuration(formats: [.yuyv], width: 320, height: 240)
         for _ in 0..<2 {
             let camera = try V4L2Camera(configuration: configuration)
             try camera.start()
@@ -270,9 +249,7 @@ struct CaptureTests {
     func deinitStops() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240"])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv])
-        configuration.width = 320
-        configuration.height = 240
+        let configuration = fake.configuration(formats: [.yuyv], width: 320, height: 240)
         do {
             let camera = try V4L2Camera(configuration: configuration)
             try camera.start()
@@ -287,10 +264,7 @@ struct CaptureTests {
     func freshness() throws {
         let fake = try FakeCamera(["formats=YUYV", "sizes=320x240", "fps=5,30"])
         defer { fake.remove() }
-        var configuration = fake.configuration(formats: [.yuyv], fps: 5)
-        configuration.width = 320
-        configuration.height = 240
-        let camera = try V4L2Camera(configuration: configuration)
+        let camera = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv], fps: 5, width: 320, height: 240))
         #expect(camera.setup.framesPerSecond == 5)
         var buffer = FrameBuffer()
         #expect(throws: CameraError.noFrameYet(path: fake.path)) { try camera.frame(notOlderThanMilliseconds: 50, into: &buffer) }

@@ -6,13 +6,18 @@ import Testing
 
 /// Every fault mode of the virtual bus, and what our bus makes of it.
 @Suite(.serialized) struct BusFaultTests {
-    @Test func droppedRepliesAreRetried() throws {
-        var faults = VirtualBusFaults()
-        faults.dropReplyProbability = 0.05
-        let f = try VirtualBusFixture(robot: .so101, faults: faults,
+    /// `robot`'s bus under occasional `faults` after 40 sync reads of every position, each
+    /// retried up to 10 times: every read must succeed.
+    static func fortyReads(_ robot: RobotSpec, under faults: VirtualBusFaults) throws -> VirtualBusFixture {
+        let f = try VirtualBusFixture(robot: robot, faults: faults,
                                       busOptions: MotorBusOptions(replyAllowanceMicroseconds: 5_000, retries: 10))
         var positions = [Int64](repeating: 0, count: 6)
         for _ in 0..<40 { try f.robotBus.readPositions(into: &positions) }
+        return f
+    }
+
+    @Test func droppedRepliesAreRetried() throws {
+        let f = try Self.fortyReads(.so101, under: VirtualBusFaults(dropReplyProbability: 0.05))
         #expect(f.bus.statistics.retries > 0)
         #expect(f.virtual.statistics.repliesDropped > 0)
     }
@@ -76,12 +81,7 @@ import Testing
     }
 
     @Test func occasionalCorruptionIsRetried() throws {
-        var faults = VirtualBusFaults()
-        faults.corruptChecksumProbability = 0.05
-        let f = try VirtualBusFixture(robot: .koch, faults: faults,
-                                      busOptions: MotorBusOptions(replyAllowanceMicroseconds: 5_000, retries: 10))
-        var positions = [Int64](repeating: 0, count: 6)
-        for _ in 0..<40 { try f.robotBus.readPositions(into: &positions) }
+        let f = try Self.fortyReads(.koch, under: VirtualBusFaults(corruptChecksumProbability: 0.05))
         #expect(f.bus.statistics.corruptPackets > 0)
     }
 

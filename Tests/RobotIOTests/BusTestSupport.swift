@@ -9,9 +9,11 @@ final class VirtualBusFixture {
     var bus: MotorBus { robotBus.bus }
     var motors: [Motor] { robotBus.motors }
 
-    init(robot: RobotSpec, faults: VirtualBusFaults = .init(), busOptions: MotorBusOptions? = nil) throws {
+    init(robot: RobotSpec, faults: VirtualBusFaults = .init(), calibration: Calibration? = nil,
+         busOptions: MotorBusOptions? = nil) throws {
         var options = VirtualBusOptions()
         options.faults = faults
+        options.calibration = calibration
         virtual = try VirtualServoBus(robot: robot, options: options)
         try virtual.start()
         // Generous allowance: the 2-core CI machine schedules the server thread late at times.

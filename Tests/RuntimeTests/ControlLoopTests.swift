@@ -90,11 +90,7 @@ final class SineSource: ChunkSource, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: log) }
         let dry = try DryRunRobot(wrapping: robot, logPath: log, ticksFor: { robot.ticks(for: $0, into: &$1) })
         let loop = Self.loop(dry, source: SineSource(), ticks: 50)
-        loop.onCommand = { tick, time, _, _, flags in
-            dry.annotation.tick = tick
-            dry.annotation.timeSeconds = time
-            dry.annotation.flags = flags.names
-        }
+        loop.onCommand = { tick, time, _, _, flags in dry.annotate(tick: tick, timeSeconds: time, flags: flags) }
         let before = virtual.statistics
         let report = try loop.run()
         let after = virtual.statistics

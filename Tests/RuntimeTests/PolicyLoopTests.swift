@@ -57,11 +57,7 @@ import Testing
         let dry = try DryRunRobot(wrapping: robot, logPath: log, ticksFor: { robot.ticks(for: $0, into: &$1) })
         let source = try PolicyChunkSource(predictor: try Self.predictor(), images: rig, prompt: "reach the red target")
         let loop = Self.loop(dry, source: source, seconds: 2)
-        loop.onCommand = { tick, time, _, _, flags in
-            dry.annotation.tick = tick
-            dry.annotation.timeSeconds = time
-            dry.annotation.flags = flags.names
-        }
+        loop.onCommand = { tick, time, _, _, flags in dry.annotate(tick: tick, timeSeconds: time, flags: flags) }
         let before = virtual.statistics
         let report = try loop.run()
         #expect(report.ticks == 60)

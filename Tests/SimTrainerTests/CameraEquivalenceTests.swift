@@ -17,15 +17,9 @@ struct CameraEquivalenceTests {
     /// A place episode with fixed colours and no randomization, and a renderer for it.
     static func scene(size: Int = 64) throws -> (SimEnvironment, OffscreenRenderer) {
         var configuration = EnvironmentConfiguration(task: .place)
-        configuration.randomization = .none
         configuration.imageWidth = size
         configuration.imageHeight = size
-        let environment = try SimEnvironment(configuration: configuration, seed: 0)
-        var random = SimRandom(seed: 3)
-        var setup = PlaceTask().sampleEpisode(&random)
-        setup.cubes[0].color = NamedColor.palette[0]
-        setup.plate!.color = NamedColor.palette[2]
-        environment.reset(to: setup)
+        let environment = try SceneFixtures.redCubeAndBluePlate(configuration, seed: 3)
         return (environment, try OffscreenRenderer(model: environment.model))
     }
 

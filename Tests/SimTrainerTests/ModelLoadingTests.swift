@@ -4,23 +4,17 @@ import Testing
 
 @Suite("Loading models")
 struct ModelLoadingTests {
-    @Test("A malformed MJCF becomes modelLoadFailed carrying MuJoCo's message")
-    func malformedXML() {
+    /// Malformed XML, and an unknown attribute, which MuJoCo's message names.
+    @Test("A bad MJCF becomes modelLoadFailed carrying MuJoCo's message", arguments: [
+        ("<mujoco><worldbody><geom type=\"box\"></worldbody></mujoco>", "XML"),
+        ("<mujoco><option bogus=\"1\"/></mujoco>", "bogus"),
+    ])
+    func badModel(xml: String, messageNames: String) {
         #expect {
-            _ = try MuJoCoModel(xml: "<mujoco><worldbody><geom type=\"box\"></worldbody></mujoco>")
+            _ = try MuJoCoModel(xml: xml)
         } throws: { error in
             guard case .modelLoadFailed(let message) = error as? SimulationError else { return false }
-            return message.contains("XML")
-        }
-    }
-
-    @Test("An unknown attribute is named in the error")
-    func unknownAttribute() {
-        #expect {
-            _ = try MuJoCoModel(xml: "<mujoco><option bogus=\"1\"/></mujoco>")
-        } throws: { error in
-            guard case .modelLoadFailed(let message) = error as? SimulationError else { return false }
-            return message.contains("bogus")
+            return message.contains(messageNames)
         }
     }
 

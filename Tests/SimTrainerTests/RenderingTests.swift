@@ -6,15 +6,9 @@ struct RenderingTests {
     @Test("The front camera sees the red cube and the plate; the wrist camera sees the table")
     func camerasSeeTheScene() throws {
         var configuration = EnvironmentConfiguration(task: .place)
-        configuration.randomization = .none
         configuration.cameraWidth = 96
         configuration.cameraHeight = 72
-        let environment = try SimEnvironment(configuration: configuration, seed: 0)
-        var random = SimRandom(seed: 1)
-        var setup = PlaceTask().sampleEpisode(&random)
-        setup.cubes[0].color = NamedColor.palette[0]
-        setup.plate!.color = NamedColor.palette[2]
-        environment.reset(to: setup)
+        let environment = try SceneFixtures.redCubeAndBluePlate(configuration, seed: 1)
         let renderer = try OffscreenRenderer(model: environment.model)
         let observation = try environment.observe(using: renderer)
         let front = observation.frames["front"]!, wrist = observation.frames["wrist"]!

@@ -33,6 +33,19 @@
  *   metadata=1          the node is metadata-only (V4L2_CAP_META_CAPTURE)
  *   exposure_max=N      upper bound of exposure_time_absolute (default 2047)
  *
+ * Live mode (marker "PIRL-FAKE-V4L2 2"): the line ring=PATH names a frame ring
+ * (Sources/CFrameRing/include/pirl_frame_ring.h) that `pirl-robot sim serve`
+ * writes the twin's rendered MJPEG frames into. Format, size and rate come from
+ * the ring (MJPG only; its rate and half of it). Each DQBUF hands out the next
+ * ring frame that has "arrived" (capture_ns + the ring's latency_ns <= now), in
+ * order, at most at the requested rate; its timestamp is that arrival instant,
+ * its sequence the device's own frame counter (gaps: frames lost while no buffer
+ * was queued or the reader fell a whole ring behind). DQBUF blocks like a
+ * device waiting for its next frame; after 100 ms without one it returns EAGAIN
+ * (the poll(2) timeout a regular file cannot give; capture goes back to poll).
+ * While the ring says unplugged, or once it was unplugged since this fd was
+ * opened, every ioctl fails with ENODEV, as on a camera pulled from USB.
+ *
  * Frame content (the same function is restated in the Swift tests): eight
  * vertical colour bars, bar b = x * 8 / width, colours white, yellow, cyan,
  * green, magenta, red, blue, black; the top-left 32x32 block is grey
@@ -50,6 +63,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +72,8 @@
 #include <libv4l-plugin.h>
 #include <turbojpeg.h>
 
+#include "pirl_frame_ring.h"
+
 #define HEADER_SIZE 4096
 #define MAX_BUFFERS 8
 #define MAX_FORMATS 4
@@ -65,6 +81,9 @@
 #define MAX_RATES 4
 #define MAX_FAILS 8
 #define MARKER "PIRL-FAKE-V4L2 1\n"
+#define LIVE_MARKER "PIRL-FAKE-V4L2 2\n"
+#define RING_STALL_NS 100000000ull  /* DQBUF gives up (EAGAIN) after this long without a frame */
+#define RING_POLL_NS 2000000ull     /* re-check of a ring with nothing new published */
 #define JPEG_VARIANTS 16
 
 struct fake_fail { unsigned long request; int err; };
@@ -102,6 +121,14 @@ struct fake_dev {
     /* frame content */
     unsigned char *yuyv; size_t yuyv_size;
     unsigned char *jpeg[JPEG_VARIANTS]; unsigned long jpeg_size[JPEG_VARIANTS];
+    /* live mode: the frame ring */
+    char ring_path[256];
+    const struct pirl_frame_ring_header *ring; size_t ring_size;
+    uint32_t ring_generation;               /* plug generation when this fd was opened */
+    uint64_t ring_next;                     /* next ring frame to look at */
+    uint64_t ring_last_capture; int ring_any; /* capture time of the last frame taken (rate limit) */
+    uint64_t device_sequence;               /* the device's frame counter (V4L2 sequence) */
+    unsigned char *ring_scratch;            /* one frame copied out under the slot's lock */
 };
 
 static const unsigned char bar_rgb[8][3] = {
@@ -322,7 +349,105 @@ static void parse_line(struct fake_dev *d, char *line) {
         d->metadata = atoi(value);
     } else if (strcmp(key, "exposure_max") == 0) {
         d->exposure_max = atoi(value);
+    } else if (strcmp(key, "ring") == 0) {
+        snprintf(d->ring_path, sizeof d->ring_path, "%s", value);
     }
+}
+
+/* Maps the ring named by the marker and takes format, size and rate from it.
+ * Returns -1 when it is missing or not a ring (the device then answers ENODEV). */
+static int open_ring(struct fake_dev *d) {
+    int fd = open(d->ring_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat st;
+    void *map = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && st.st_size >= (off_t)PIRL_FRAME_RING_HEADER_SIZE)
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd); /* the mapping stays */
+    if (map == MAP_FAILED) return -1;
+    const struct pirl_frame_ring_header *h = map;
+    if (!pirl_frame_ring_is_valid(h, (size_t)st.st_size) || h->pixel_format != V4L2_PIX_FMT_MJPEG) {
+        munmap(map, (size_t)st.st_size);
+        return -1;
+    }
+    d->ring = h; d->ring_size = (size_t)st.st_size;
+    d->ring_generation = pirl_frame_ring_generation(h);
+    d->ring_scratch = malloc(pirl_frame_ring_capacity(h));
+    if (!d->ring_scratch) return -1;
+    d->formats[0] = V4L2_PIX_FMT_MJPEG; d->nformats = 1;
+    d->widths[0] = h->width; d->heights[0] = h->height; d->nsizes = 1;
+    d->rates[0] = h->frames_per_second; d->nrates = 1;
+    if (h->frames_per_second >= 2) d->rates[d->nrates++] = h->frames_per_second / 2;
+    return 0;
+}
+
+static void close_ring(struct fake_dev *d) {
+    if (d->ring) munmap((void *)d->ring, d->ring_size);
+    d->ring = NULL;
+    free(d->ring_scratch); d->ring_scratch = NULL;
+}
+
+/* Live mode: still the same plugged-in device this fd was opened on? */
+static int ring_connected(const struct fake_dev *d) {
+    return d->ring && pirl_frame_ring_is_connected(d->ring, d->ring_generation);
+}
+
+/* Live mode: moves every ring frame that has arrived by `now` into the oldest
+ * queued buffer, in order, honouring the stream's rate; a frame finding no
+ * queued buffer is lost (a sequence gap), as in a vb2 driver. */
+static void produce_ring_frames(struct fake_dev *d, uint64_t now) {
+    const struct pirl_frame_ring_header *h = d->ring;
+    uint64_t published = pirl_frame_ring_published(h), latency = h->latency_ns;
+    uint32_t count = h->slot_count;
+    /* Frames the writer has overwritten since we last looked are lost; slot
+     * published % count is the next one it writes, so keep off it. */
+    if (published > d->ring_next + (count - 1)) {
+        uint64_t first = published - (count - 1);
+        d->device_sequence += (first - d->ring_next) * d->fps / h->frames_per_second;
+        d->ring_next = first;
+    }
+    /* Frames further apart than this are delivered (the rate asked with S_PARM). */
+    uint64_t min_gap = 1000000000ull / d->fps - 500000000ull / h->frames_per_second;
+    while (d->ring_next < published) {
+        struct pirl_frame_ring_frame f;
+        if (pirl_frame_ring_read(h, (uint32_t)(d->ring_next % count), &f, NULL, 0) != 0) break; /* being written */
+        if (f.frame != d->ring_next) { /* overtaken by the writer: lost */
+            if (f.frame < d->ring_next) break;
+            d->ring_next++; d->device_sequence++;
+            continue;
+        }
+        if (f.capture_ns + latency > now) break; /* not arrived yet */
+        d->ring_next++;
+        if (f.capture_ns < d->t0) continue; /* exposed before STREAMON */
+        if (d->ring_any && f.capture_ns < d->ring_last_capture + min_gap) continue; /* above the asked rate */
+        d->ring_any = 1; d->ring_last_capture = f.capture_ns;
+        uint32_t seq = (uint32_t)d->device_sequence++;
+        if (d->fifo_len == 0) continue; /* no buffer: the frame is lost */
+        if (pirl_frame_ring_read(h, (uint32_t)(f.frame % count), &f, d->ring_scratch, pirl_frame_ring_capacity(h)) != 0 ||
+            f.frame != d->ring_next - 1)
+            continue; /* overwritten while we copied: lost */
+        int index = d->fifo[0];
+        memmove(d->fifo, d->fifo + 1, sizeof(int) * (size_t)--d->fifo_len);
+        struct fake_buffer *b = &d->bufs[index];
+        uint32_t length = frame_size(d), used = f.jpeg_bytes < length ? f.jpeg_bytes : length;
+        b->flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+        off_t off = HEADER_SIZE + (off_t)index * d->buf_stride;
+        if (used < f.jpeg_bytes || pwrite(d->fd, d->ring_scratch, used, off) != (ssize_t)used)
+            b->flags |= V4L2_BUF_FLAG_ERROR;
+        b->queued = 0; b->done = 1;
+        b->sequence = seq; b->bytesused = used; b->timestamp_ns = f.capture_ns + latency;
+        d->done[d->done_len++] = index;
+    }
+}
+
+/* When the next published frame arrives; `fallback` when none is published yet. */
+static uint64_t next_ring_arrival(const struct fake_dev *d, uint64_t fallback) {
+    const struct pirl_frame_ring_header *h = d->ring;
+    if (d->ring_next >= pirl_frame_ring_published(h)) return fallback;
+    struct pirl_frame_ring_frame f;
+    if (pirl_frame_ring_read(h, (uint32_t)(d->ring_next % h->slot_count), &f, NULL, 0) != 0 || f.frame != d->ring_next)
+        return fallback;
+    return f.capture_ns + h->latency_ns;
 }
 
 static void *fake_init(int fd) {
@@ -330,7 +455,9 @@ static void *fake_init(int fd) {
     char header[HEADER_SIZE + 1];
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return NULL;
     ssize_t n = pread(fd, header, HEADER_SIZE, 0);
-    if (n < (ssize_t)strlen(MARKER) || memcmp(header, MARKER, strlen(MARKER)) != 0) return NULL;
+    if (n < (ssize_t)strlen(MARKER)) return NULL;
+    int live = memcmp(header, LIVE_MARKER, strlen(LIVE_MARKER)) == 0;
+    if (!live && memcmp(header, MARKER, strlen(MARKER)) != 0) return NULL;
     header[n] = 0;
     struct fake_dev *d = calloc(1, sizeof *d);
     if (!d) return NULL;
@@ -347,6 +474,8 @@ static void *fake_init(int fd) {
     for (char *line = strtok_r(header + strlen(MARKER), "\n", &save); line;
          line = strtok_r(NULL, "\n", &save))
         parse_line(d, line);
+    /* A live marker without a usable ring is a device that is not there: every ioctl says ENODEV. */
+    if (live && (d->ring_path[0] == 0 || open_ring(d) != 0)) { close_ring(d); d->unplugged = 1; }
     d->pixfmt = d->formats[0];
     d->width = d->widths[0]; d->height = d->heights[0];
     d->fps = d->rates[0];
@@ -360,6 +489,7 @@ static void *fake_init(int fd) {
 static void fake_close(void *priv) {
     struct fake_dev *d = priv;
     free_content(d);
+    close_ring(d);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }
@@ -476,8 +606,36 @@ static void stop_streaming(struct fake_dev *d) {
     for (int i = 0; i < d->nbufs; i++) d->bufs[i].queued = d->bufs[i].done = 0;
 }
 
+/* Live mode's DQBUF: the next arrived ring frame, waiting for it up to RING_STALL_NS. */
+static int dequeue_ring(struct fake_dev *d, int fd, struct v4l2_buffer *b) {
+    uint64_t give_up = now_ns() + RING_STALL_NS;
+    for (;;) {
+        if (!d->streaming) { errno = EINVAL; return -1; }
+        if (!ring_connected(d)) { d->unplugged = 1; errno = ENODEV; return -1; }
+        uint64_t now = now_ns();
+        produce_ring_frames(d, now);
+        if (d->done_len > 0) {
+            int i = d->done[0];
+            memmove(d->done, d->done + 1, sizeof(int) * (size_t)--d->done_len);
+            d->bufs[i].done = 0;
+            fill_buffer(d, i, b);
+            d->delivered++;
+            return 0;
+        }
+        if ((fcntl(fd, F_GETFL) & O_NONBLOCK) || now >= give_up) { errno = EAGAIN; return -1; }
+        uint64_t wake = next_ring_arrival(d, now + RING_POLL_NS);
+        if (wake > give_up) wake = give_up;
+        struct timespec ts = {(time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull)};
+        pthread_mutex_unlock(&d->lock);
+        int rc;
+        do rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL); while (rc == EINTR);
+        pthread_mutex_lock(&d->lock);
+    }
+}
+
 static int dequeue(struct fake_dev *d, int fd, struct v4l2_buffer *b) {
     if (b->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || b->memory != V4L2_MEMORY_MMAP) { errno = EINVAL; return -1; }
+    if (d->ring) return dequeue_ring(d, fd, b);
     for (;;) {
         if (!d->streaming) { errno = EINVAL; return -1; }
         if (d->enodev_after >= 0 && d->delivered >= d->enodev_after) {
@@ -508,6 +666,7 @@ static int dequeue(struct fake_dev *d, int fd, struct v4l2_buffer *b) {
 }
 
 static int handle(struct fake_dev *d, int fd, unsigned long request, void *arg) {
+    if (d->ring && !ring_connected(d)) d->unplugged = 1;
     if (d->unplugged) { errno = ENODEV; return -1; }
     for (int i = 0; i < d->nfails; i++)
         if (d->fails[i].request == request) { errno = d->fails[i].err; return -1; }
@@ -630,8 +789,9 @@ static int handle(struct fake_dev *d, int fd, unsigned long request, void *arg) 
         if (*(int *)arg != V4L2_BUF_TYPE_VIDEO_CAPTURE || d->nbufs == 0) { errno = EINVAL; return -1; }
         if (d->streaming) return 0;
         if (d->nospc_format && d->nospc_format == d->pixfmt) { errno = ENOSPC; return -1; }
-        if (prepare_content(d) != 0) { errno = ENOMEM; return -1; }
+        if (!d->ring && prepare_content(d) != 0) { errno = ENOMEM; return -1; }
         d->streaming = 1; d->t0 = now_ns(); d->next_frame = 0;
+        if (d->ring) { d->ring_next = pirl_frame_ring_published(d->ring); d->ring_any = 0; d->device_sequence = 0; }
         return 0;
     case VIDIOC_STREAMOFF:
         if (*(int *)arg != V4L2_BUF_TYPE_VIDEO_CAPTURE) { errno = EINVAL; return -1; }

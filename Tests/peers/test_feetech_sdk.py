@@ -1,7 +1,7 @@
 """Feetech's scservo_sdk as an independent peer of the virtual SO-101 bus."""
-import time
-
 import scservo_sdk as scs
+import sdk_checks
+from sdk_checks import ping_each, sync_write_then_watch
 
 ADDR_TORQUE_ENABLE = 40
 ADDR_GOAL_POSITION = 42
@@ -11,24 +11,15 @@ SO101_IDS = [1, 2, 3, 4, 5, 6]
 
 
 def open_port(path):
-    port = scs.PortHandler(path)
-    assert port.openPort(), f"cannot open {path}"
-    assert port.setBaudRate(1_000_000)
     # protocol_end 0: STS servos are little-endian (SCS would be 1).
-    return port, scs.PacketHandler(0)
+    return sdk_checks.open_port(scs, path, 0)
 
 
 def test_ping_reports_sts3215(virtual_bus):
     bus = virtual_bus("so101")
     port, packets = open_port(bus.path)
     try:
-        for motor_id in SO101_IDS:
-            model_number, result, error = packets.ping(port, motor_id)
-            assert result == scs.COMM_SUCCESS, packets.getTxRxResult(result)
-            assert error == 0
-            assert model_number == STS3215_MODEL
-        _, result, _ = packets.ping(port, 42)
-        assert result == scs.COMM_RX_TIMEOUT
+        ping_each(scs, port, packets, {motor_id: STS3215_MODEL for motor_id in SO101_IDS})
     finally:
         port.closePort()
 
@@ -39,38 +30,9 @@ def test_sync_write_goals_move_motors_and_sync_read_matches(virtual_bus):
     port, packets = open_port(bus.path)
     goals = {1: 1000, 2: 3000, 3: 2500, 4: 1500, 5: 400, 6: 2100}
     try:
-        writer = scs.GroupSyncWrite(port, packets, ADDR_GOAL_POSITION, 2)
-        for motor_id, goal in goals.items():
-            assert writer.addParam(motor_id, [scs.SCS_LOBYTE(goal), scs.SCS_HIBYTE(goal)])
-        assert writer.txPacket() == scs.COMM_SUCCESS
-        for motor_id in SO101_IDS:
-            result, error = packets.write1ByteTxRx(port, motor_id, ADDR_TORQUE_ENABLE, 1)
-            assert result == scs.COMM_SUCCESS and error == 0
-
-        reader = scs.GroupSyncRead(port, packets, ADDR_PRESENT_POSITION, 2)
-        for motor_id in SO101_IDS:
-            assert reader.addParam(motor_id)
-
-        def present():
-            # The SDK allows ~34 ms for all replies; on a loaded CI machine retry like LeRobot does.
-            for _ in range(5):
-                if reader.txRxPacket() == scs.COMM_SUCCESS:
-                    break
-                port.clearPort()
-            else:
-                raise AssertionError("sync read failed 5 times in a row")
-            positions = {}
-            for motor_id in SO101_IDS:
-                assert reader.isAvailable(motor_id, ADDR_PRESENT_POSITION, 2)
-                positions[motor_id] = reader.getData(motor_id, ADDR_PRESENT_POSITION, 2)
-            return positions
-
-        moving = present()
-        assert moving != goals, "motors should still be on their way right after torque on"
-        deadline = time.monotonic() + 5
-        while present() != goals and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert present() == goals
+        sync_write_then_watch(scs, port, packets, goals, torque_enable=ADDR_TORQUE_ENABLE,
+                              goal_position=ADDR_GOAL_POSITION, present_position=ADDR_PRESENT_POSITION, width=2,
+                              encode=lambda goal: [scs.SCS_LOBYTE(goal), scs.SCS_HIBYTE(goal)])
     finally:
         port.closePort()
 

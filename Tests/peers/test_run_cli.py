@@ -102,32 +102,48 @@ def test_sim_ramp_is_counted_in_simulated_time(checkpoint, tmp_path):
     assert ramping == sorted(ramping) and ramping[-1] - ramping[0] <= 16, ramping
 
 
-def calibrated_arm(bus):
-    """Make the virtual arm look like one calibrated with calibration/so101_example.json, resting mid-range."""
+def calibrated_bus(virtual_bus):
+    """A virtual SO-101 started calibrated as calibration/so101_example.json, resting mid-range."""
+    return virtual_bus("so101", "--calibration", CALIBRATION)
+
+
+def test_virtual_bus_started_calibrated_is_accepted_by_run_at_once(checkpoint, tmp_path, virtual_bus):
+    # No Homing_Offset writes and no joint moves first: `run` checks the offsets against the
+    # file and the pose against its ranges, and starts.
+    bus = calibrated_bus(virtual_bus)
+    offsets = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register", "Homing_Offset",
+                              "--json").stdout)
     calibration = json.loads(Path(CALIBRATION).read_text())
-    for joint in calibration.values():
-        pirl("motors", "write", "--robot", "so101", "--port", bus.path, str(joint["id"]), "Homing_Offset",
-             str(joint["homing_offset"]))
-    pirl("motors", "torque", "on", "--robot", "so101", "--port", bus.path)
-    for joint in calibration.values():
-        middle = (joint["range_min"] + joint["range_max"]) // 2
-        pirl("motors", "write", "--robot", "so101", "--port", bus.path, str(joint["id"]), "Goal_Position", str(middle))
-    import time
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        rows = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--json").stdout)
-        targets = [(j["range_min"] + j["range_max"]) // 2 for j in calibration.values()]
-        if all(abs(r["value"] - t) <= 3 for r, t in zip(rows, targets)):
-            break
-        time.sleep(0.1)
-    pirl("motors", "torque", "off", "--robot", "so101", "--port", bus.path)
+    assert [row["value"] for row in offsets] == [joint["homing_offset"] for joint in calibration.values()]
+    cams = fake_cameras(tmp_path)
+    log = tmp_path / "dry.jsonl"
+    result = pirl("run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0], "--camera", cams[1],
+                  "--checkpoint", checkpoint, "--prompt", "reach", "--dry-run", "--dry-run-log", str(log),
+                  "--duration", "1", "--no-realtime")
+    assert "nothing was written to the motors" in result.stdout
+    first = json.loads(log.read_text().splitlines()[0])
+    middles = [(joint["range_min"] + joint["range_max"]) // 2 for joint in calibration.values()]
+    assert all(abs(tick - middle) <= 60 for tick, middle in zip(first["ticks"], middles)), first
+
+
+def test_virtual_bus_refuses_a_bad_calibration_in_one_line(tmp_path):
+    reversed_pan = tmp_path / "drive-mode-2.json"
+    reversed_pan.write_text(Path(CALIBRATION).read_text().replace('"drive_mode": 0', '"drive_mode": 2', 1))
+    cases = ((str(reversed_pan), "is not a valid SO-101 follower calibration"),
+             (str(tmp_path / "missing.json"), "no such file"))
+    for file, reason in cases:
+        result = subprocess.run([BINARY, "virtual-bus", "--robot", "so101", "--calibration", file],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode != 0
+        assert result.stdout == "", "the bus must not announce a pty it will not serve"
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and reason in lines[0] and file in lines[0], result.stderr
 
 
 def test_live_run_stops_on_sigint_with_torque_off_and_records(checkpoint, tmp_path, virtual_bus):
     import signal
     import time
-    bus = virtual_bus("so101")
-    calibrated_arm(bus)
+    bus = calibrated_bus(virtual_bus)
     cams = fake_cameras(tmp_path)
     record = tmp_path / "rec"
     run = subprocess.Popen([BINARY, "run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0],
@@ -155,8 +171,7 @@ def test_live_run_stops_on_sigint_with_torque_off_and_records(checkpoint, tmp_pa
 
 
 def test_dry_run_writes_no_packet_and_logs_every_tick(checkpoint, tmp_path, virtual_bus):
-    bus = virtual_bus("so101")
-    calibrated_arm(bus)
+    bus = calibrated_bus(virtual_bus)
     cams = fake_cameras(tmp_path)
     log = tmp_path / "dry.jsonl"
     goals_before = json.loads(pirl("motors", "read", "--robot", "so101", "--port", bus.path, "--register",
@@ -180,8 +195,7 @@ def test_bundled_camera_policy_starts_on_the_arm_in_a_dry_run(tmp_path, virtual_
     # checkpoints/place-camera reads the front and wrist cameras and the joints only (no object
     # state), so `run` on hardware accepts it: cameras opened, policy run, every tick logged.
     placed = str(REPO_ROOT / "checkpoints" / "place-camera")
-    bus = virtual_bus("so101")
-    calibrated_arm(bus)
+    bus = calibrated_bus(virtual_bus)
     cams = fake_cameras(tmp_path)
     log = tmp_path / "dry.jsonl"
     result = pirl("run", "--port", bus.path, "--calibration", CALIBRATION, "--camera", cams[0], "--camera", cams[1],

@@ -46,7 +46,7 @@ final class CaptureWorker: @unchecked Sendable {
             do throws(Errno) {
                 guard try device.waitForFrame(timeoutMilliseconds: Self.pollTimeoutMilliseconds) else { continue }
                 repeat {
-                    let buffer = try device.dequeue()
+                    guard let buffer = try device.dequeue() else { break }
                     consecutiveErrors = 0
                     if let last = lastSequence, buffer.sequence > last &+ 1 {
                         let gap = UInt64(buffer.sequence - last - 1)

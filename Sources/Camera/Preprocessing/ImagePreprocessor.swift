@@ -1,3 +1,5 @@
+import PixelConversion
+
 /// The preprocessing shared by camera frames and simulator renders: fit an
 /// RGB8 image into the model's input size (``ResizeMethod``), with bilinear
 /// resampling that matches Pillow's `Image.BILINEAR` (see ``ResampleAxis``),
@@ -27,9 +29,6 @@ public final class ImagePreprocessor {
     private var intermediate: [UInt8] = []
     private var resized: [UInt8] = []
     private var accumulator: [Int32] = []
-
-    /// x / 255 * 2 − 1 in Float32 for every byte value, computed as numpy does for openpi.
-    private static let unitRange: [Float] = (0..<256).map { Float($0) / 255.0 * 2.0 - 1.0 }
 
     /// A preprocessor producing `width × height` outputs.
     public init(width: Int, height: Int, method: ResizeMethod = .resizeWithPad, layout: TensorLayout = .hwc) {
@@ -122,36 +121,19 @@ public final class ImagePreprocessor {
         }
         resample(pixels, width: width, height: height, bytesPerRow: bytesPerRow)
         let geometry = plan!.geometry
-        output.update(repeating: Self.unitRange[0])
+        output.update(repeating: PixelToUnitRange.table[0])
         resized.withUnsafeBufferPointer { source in
             writeUnitRange(source.baseAddress!, width: geometry.targetWidth, height: geometry.targetHeight,
                            atX: geometry.targetX, y: geometry.targetY, into: output)
         }
     }
 
-    /// Writes packed RGB8 `source` (`width × height`) as `x / 255 · 2 − 1` into the tensor at
-    /// (`x0`, `y0`), in the tensor's layout: the one uint8 → float mapping of every tensor path.
+    /// Writes packed RGB8 `source` (`width × height`) into the tensor at (`x0`, `y0`), in the
+    /// tensor's layout, through the one uint8 → float mapping (``PixelToUnitRange``).
     private func writeUnitRange(_ source: UnsafePointer<UInt8>, width: Int, height: Int, atX x0: Int, y y0: Int,
                                 into output: UnsafeMutableBufferPointer<Float>) {
-        let planeSize = outputWidth * outputHeight
-        let destination = output.baseAddress!
-        Self.unitRange.withUnsafeBufferPointer { unitBuffer in
-            let unit = unitBuffer.baseAddress!
-            for y in 0..<height {
-                let row = source + y * width * 3
-                let firstPixel = (y0 + y) * outputWidth + x0
-                switch layout {
-                case .hwc:
-                    let out = destination + firstPixel * 3
-                    for i in 0..<(width * 3) { out[i] = unit[Int(row[i])] }
-                case .chw:
-                    for channel in 0..<3 {
-                        let out = destination + channel * planeSize + firstPixel
-                        for x in 0..<width { out[x] = unit[Int(row[x * 3 + channel])] }
-                    }
-                }
-            }
-        }
+        PixelToUnitRange.write(source, width: width, height: height, atX: x0, y: y0, into: output.baseAddress!,
+                               outputWidth: outputWidth, outputHeight: outputHeight, channelsFirst: layout == .chw)
     }
 
     /// Builds (or reuses) the plan for this input size and fills `resized`

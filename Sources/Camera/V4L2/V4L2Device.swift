@@ -239,17 +239,16 @@ final class V4L2Device {
         try V4L2Call.waitReadable(fd, timeoutMilliseconds: timeoutMilliseconds)
     }
 
-    /// VIDIOC_DQBUF, repeated on EINTR and EAGAIN (the fd is blocking, so
-    /// EAGAIN only comes from drivers that report it spuriously).
-    func dequeue() throws(Errno) -> DequeuedBuffer {
+    /// VIDIOC_DQBUF, repeated on EINTR; nil on EAGAIN: no frame after all (the fd is
+    /// blocking, so only a driver that reports it spuriously, or the twin's camera
+    /// source standing in for a poll(2) timeout, says so). The caller goes back to
+    /// poll(2), where it also sees a stop request, instead of retrying at once.
+    func dequeue() throws(Errno) -> DequeuedBuffer? {
         var buffer = makeBuffer(index: 0)
-        while true {
-            do {
-                try V4L2Call.ioctl(fd, PIRL_VIDIOC_DQBUF, &buffer)
-                break
-            } catch where error == .wouldBlock {
-                continue
-            }
+        do {
+            try V4L2Call.ioctl(fd, PIRL_VIDIOC_DQBUF, &buffer)
+        } catch where error == .wouldBlock {
+            return nil
         }
         let timestamp: UInt64
         if buffer.flags & V4L2Flag.timestampMask == V4L2Flag.timestampMonotonic {

@@ -1,3 +1,5 @@
+import PixelConversion
+
 /// A batch of preprocessed observations in the layout the network reads.
 ///
 /// `images[c]` is `count × 3 × height × width` in [−1, 1] (CHW) for camera c of the
@@ -35,18 +37,9 @@ public struct ObservationBatch: Sendable {
         tokenOffsets = [0]
         for (index, o) in observations.enumerated() {
             for (c, camera) in config.io.cameras.enumerated() {
-                guard let frame = o.images[camera.name] else { throw .missingCamera(index: index, camera: camera.name) }
-                guard frame.width == camera.width, frame.height == camera.height,
-                      frame.rgb.count == camera.width * camera.height * 3 else {
-                    throw .badImage(index: index, camera: camera.name,
-                                    expected: "\(camera.width)x\(camera.height)x3",
-                                    found: "\(frame.width)x\(frame.height), \(frame.rgb.count) bytes")
-                }
-                images[c].append(contentsOf: frame.chwFloats())
+                try o.frame(for: camera, index: index).appendCHWFloats(to: &images[c])
             }
-            guard o.state.count == config.io.stateDim else {
-                throw .badState(index: index, expected: config.io.stateDim, found: o.state.count)
-            }
+            try o.checkState(dimension: config.io.stateDim, index: index)
             state.append(contentsOf: stateNormalizer?.apply(o.state) ?? o.state)
             tokens.append(contentsOf: tokenizer.tokens(o.prompt))
             tokenOffsets.append(Int32(tokens.count))
@@ -68,14 +61,25 @@ public struct RGBFrame: Codable, Sendable, Equatable {
         self.width = width; self.height = height; self.rgb = rgb
     }
 
-    /// The frame as CHW floats, `uint8 → x/127.5 − 1`.
+    /// The frame as CHW floats in [−1, 1] (``PixelToUnitRange``).
     public func chwFloats() -> [Float] {
-        let plane = width * height
-        var out = [Float](repeating: 0, count: 3 * plane)
-        for i in 0..<plane {
-            for c in 0..<3 { out[c * plane + i] = Float(rgb[i * 3 + c]) / 127.5 - 1 }
-        }
+        var out: [Float] = []
+        appendCHWFloats(to: &out)
         return out
+    }
+
+    /// Appends the frame as CHW floats in [−1, 1] to `out`, reusing its capacity (a rollout's
+    /// batch is refilled every step).
+    public func appendCHWFloats(to out: inout [Float]) {
+        precondition(rgb.count == width * height * 3, "a \(width)x\(height) frame needs \(width * height * 3) bytes")
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: rgb.count))
+        rgb.withUnsafeBufferPointer { pixels in
+            out.withUnsafeMutableBufferPointer { floats in
+                PixelToUnitRange.write(pixels.baseAddress!, width: width, height: height, into: floats.baseAddress! + start,
+                                       outputWidth: width, outputHeight: height, channelsFirst: true)
+            }
+        }
     }
 }
 
@@ -98,6 +102,23 @@ public struct RawObservation: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey { case images, state, prompt, privileged }
+
+    /// The frame of `camera`, checked against the size the config gives it; `index` names
+    /// this observation in the error.
+    public func frame(for camera: PolicyConfig.Camera, index: Int) throws(ObservationError) -> RGBFrame {
+        guard let frame = images[camera.name] else { throw .missingCamera(index: index, camera: camera.name) }
+        guard frame.width == camera.width, frame.height == camera.height,
+              frame.rgb.count == camera.width * camera.height * 3 else {
+            throw .badImage(index: index, camera: camera.name, expected: "\(camera.width)x\(camera.height)x3",
+                            found: "\(frame.width)x\(frame.height), \(frame.rgb.count) bytes")
+        }
+        return frame
+    }
+
+    /// Checks the state has `dimension` values (the config's `io.stateDim`).
+    public func checkState(dimension: Int, index: Int) throws(ObservationError) {
+        guard state.count == dimension else { throw .badState(index: index, expected: dimension, found: state.count) }
+    }
 
     /// Decodes an observation; `privileged` may be absent (an observation from hardware).
     public init(from decoder: any Decoder) throws {

@@ -60,11 +60,7 @@ struct JSONParser {
         try nested { (parser: inout JSONParser) throws(JSONSyntaxError) -> JSONValue in
             parser.index += 1
             var members: [JSONValue.Member] = []
-            parser.skipWhitespace()
-            if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "}") {
-                parser.index += 1
-                return .object(members)
-            }
+            if parser.closesAtOnce(UInt8(ascii: "}")) { return .object(members) }
             while true {
                 parser.skipWhitespace()
                 guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
@@ -73,17 +69,7 @@ struct JSONParser {
                 let key = try parser.parseString()
                 try parser.expect(UInt8(ascii: ":"), "':' after the key \"\(key)\"")
                 members.append(.init(key: key, value: try parser.parseValue()))
-                parser.skipWhitespace()
-                guard parser.index < parser.bytes.count else {
-                    throw parser.error("expected ',' or '}', found the end of the file")
-                }
-                let byte = parser.bytes[parser.index]
-                parser.index += 1
-                if byte == UInt8(ascii: "}") { return .object(members) }
-                if byte != UInt8(ascii: ",") {
-                    parser.index -= 1
-                    throw parser.error("expected ',' or '}', found \(parser.found)")
-                }
+                if try parser.closesAfterElement(UInt8(ascii: "}")) { return .object(members) }
             }
         }
     }
@@ -92,26 +78,32 @@ struct JSONParser {
         try nested { (parser: inout JSONParser) throws(JSONSyntaxError) -> JSONValue in
             parser.index += 1
             var elements: [JSONValue] = []
-            parser.skipWhitespace()
-            if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "]") {
-                parser.index += 1
-                return .array(elements)
-            }
+            if parser.closesAtOnce(UInt8(ascii: "]")) { return .array(elements) }
             while true {
                 elements.append(try parser.parseValue())
-                parser.skipWhitespace()
-                guard parser.index < parser.bytes.count else {
-                    throw parser.error("expected ',' or ']', found the end of the file")
-                }
-                let byte = parser.bytes[parser.index]
-                parser.index += 1
-                if byte == UInt8(ascii: "]") { return .array(elements) }
-                if byte != UInt8(ascii: ",") {
-                    parser.index -= 1
-                    throw parser.error("expected ',' or ']', found \(parser.found)")
-                }
+                if try parser.closesAfterElement(UInt8(ascii: "]")) { return .array(elements) }
             }
         }
+    }
+
+    /// Right after an opening bracket: consumes `close` and returns true when the container is empty.
+    mutating func closesAtOnce(_ close: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an element: consumes `,` and returns false (another element follows), or `close`
+    /// and returns true (the container ends).
+    mutating func closesAfterElement(_ close: UInt8) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        let expected = "expected ',' or '\(Character(Unicode.Scalar(close)))'"
+        guard index < bytes.count else { throw error("\(expected), found the end of the file") }
+        let byte = bytes[index]
+        guard byte == close || byte == UInt8(ascii: ",") else { throw error("\(expected), found \(found)") }
+        index += 1
+        return byte == close
     }
 
     mutating func parseLiteral(_ word: String) throws(JSONSyntaxError) {

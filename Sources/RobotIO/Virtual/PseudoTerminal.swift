@@ -15,6 +15,8 @@ public enum VirtualBusError: Error, Sendable, Equatable, CustomStringConvertible
     case threadStartFailed(message: String)
     /// `start()` was called twice, or after `stop()`.
     case notStartable(reason: String)
+    /// The calibration to start with is another robot's.
+    case calibrationForAnotherRobot(calibration: String, robot: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum VirtualBusError: Error, Sendable, Equatable, CustomStringConvertible
             "cannot start the virtual bus thread: \(message)."
         case .notStartable(let reason):
             "the virtual bus cannot start: \(reason)."
+        case let .calibrationForAnotherRobot(calibration, robot):
+            "the calibration is for \(calibration), but the virtual bus emulates \(robot); pass the same robot to both."
         }
     }
 }

@@ -36,13 +36,17 @@ public struct VirtualBusOptions: Sendable {
     /// When true, a motor only hears packets sent at the baud rate of its Baud_Rate
     /// register, read from the pty's termios like a UART would see it.
     public var checkBaudRate: Bool
+    /// The arm starts calibrated as this says (offsets and limits in EEPROM, every joint in the
+    /// middle of its range), so `run` accepts it at once; nil: as LeRobot's motor set-up leaves
+    /// it (offsets 0, limits 0…4095, at 2048). Must be a calibration of the bus's robot.
+    public var calibration: Calibration?
 
     /// Defaults: seed 1, no faults, default motion, no link, return delay as the
-    /// registers say (capped at 200 µs), baud rate checked.
+    /// registers say (capped at 200 µs), baud rate checked, not calibrated.
     public init(
         seed: UInt64 = 1, faults: VirtualBusFaults = .init(), motion: VirtualMotionModel = .init(),
         linkPath: String? = nil, returnDelayOverrideMicroseconds: Int? = nil,
-        returnDelayCapMicroseconds: Int = 200, checkBaudRate: Bool = true
+        returnDelayCapMicroseconds: Int = 200, checkBaudRate: Bool = true, calibration: Calibration? = nil
     ) {
         self.seed = seed
         self.faults = faults
@@ -51,6 +55,7 @@ public struct VirtualBusOptions: Sendable {
         self.returnDelayOverrideMicroseconds = returnDelayOverrideMicroseconds
         self.returnDelayCapMicroseconds = returnDelayCapMicroseconds
         self.checkBaudRate = checkBaudRate
+        self.calibration = calibration
     }
 }
 

@@ -123,6 +123,20 @@ struct VirtualMotor: Sendable {
         refreshPresentRegisters()
     }
 
+    /// Puts the motor as `pirl-robot calibrate` leaves it with `joint`: the Homing_Offset, the
+    /// range as Min/Max_Position_Limit, the drive mode in Drive_Mode bit 0 where the model has
+    /// that register (Feetech keeps it in software only); then at rest in the middle of the range,
+    /// goal included, so a client's first torque-on holds it there.
+    mutating func calibrate(as joint: JointCalibration, now: UInt64) {
+        store(Int64(joint.homingOffset), in: .homingOffset)
+        store(Int64(joint.rangeMin), in: .minPositionLimit)
+        store(Int64(joint.rangeMax), in: .maxPositionLimit)
+        if let driveMode = value(of: .driveMode) { store(driveMode & ~1 | Int64(joint.driveMode & 1), in: .driveMode) }
+        let middle = Int64((joint.rangeMin + joint.rangeMax) / 2)
+        store(middle, in: .goalPosition)
+        setValue(middle, of: .presentPosition, now: now)
+    }
+
     /// Whether the motor sends a status packet for `instruction` (Feetech
     /// Response_Status_Level, Dynamixel Status Return Level).
     func answers(_ instruction: Instruction) -> Bool {

@@ -32,9 +32,13 @@ public final class VirtualServoBus: Sendable {
         var stopped = false
     }
 
-    /// Opens the pty and creates the optional symlink; motors are powered but the
-    /// bus does not answer until `start()`.
+    /// Opens the pty and creates the optional symlink; motors are powered (calibrated when
+    /// `options.calibration` says so) but the bus does not answer until `start()`.
     public init(robot: RobotSpec, options: VirtualBusOptions = .init()) throws {
+        if let calibration = options.calibration, calibration.robot != robot {
+            throw VirtualBusError.calibrationForAnotherRobot(calibration: calibration.robot.displayName,
+                                                             robot: robot.displayName)
+        }
         self.robot = robot
         terminal = try PseudoTerminal.open(linkPath: options.linkPath)
         state = Mutex(VirtualBusState(robot: robot, options: options, now: MonotonicClock.nanoseconds()))

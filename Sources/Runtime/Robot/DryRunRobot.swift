@@ -17,6 +17,13 @@ public final class DryRunRobot: RobotBackend {
     /// Commands logged so far.
     public private(set) var loggedCommands = 0
 
+    /// Sets the annotation of the next logged command; call it from the loop's `onCommand`.
+    public func annotate(tick: Int64, timeSeconds: Double, flags: SafetyFlags) {
+        annotation.tick = tick
+        annotation.timeSeconds = timeSeconds
+        annotation.flags = flags.names
+    }
+
     /// Wraps `inner`; commands go to `logPath` as JSONL (nil: counted only).
     /// `ticksFor` converts joint units to motor ticks for the log when the backend has motors.
     public init(wrapping inner: any RobotBackend, logPath: String?,

@@ -159,6 +159,19 @@ public struct SafetyFilter: Sendable {
     /// `run`'s default largest change of the gripper opening per tick (0 closed … 1 open).
     public static let defaultMaxGripperStep: Float = 0.05
 
+    /// `run`'s default seconds of robot time over which the step limit ramps up at start.
+    public static let defaultRampSeconds = 2.0
+
+    /// The filter `run` puts in front of `robot`: its calibrated limits, `arm` / `gripper` step
+    /// limits by joint kind, and a start-up ramp of `rampSeconds` counted in the robot's own
+    /// ticks (`robotHertz`). `bench loop` builds its filter here too, so it times what `run` runs.
+    public init(forRunOn robot: any RobotBackend, kinds: [JointKind], robotHertz: Double,
+                arm: Float = defaultMaxStepRadians, gripper: Float = defaultMaxGripperStep,
+                rampSeconds: Double = defaultRampSeconds) {
+        self.init(limits: robot.limits, maxStep: Self.maxSteps(for: kinds, arm: arm, gripper: gripper),
+                  rampTicks: Int(rampSeconds * robotHertz), jointNames: robot.jointNames)
+    }
+
     /// The per-joint step limits for joints of `kinds`: `arm` for revolute joints, `gripper` for the gripper.
     public static func maxSteps(for kinds: [JointKind], arm: Float = defaultMaxStepRadians,
                                 gripper: Float = defaultMaxGripperStep) -> [Float] {

@@ -11,17 +11,14 @@ public struct PlaceTask: SimTask {
     public init() {}
 
     public func sampleEpisode(_ random: inout SimRandom) -> EpisodeSetup {
-        let palette = NamedColor.palette
-        let cubeColor = random.index(palette.count)
-        var plateColor = random.index(palette.count - 1)
-        if plateColor >= cubeColor { plateColor += 1 }
+        let colors = Workspace.cubeAndGoalColors(&random)
         let plate = Workspace.point(&random, awayFrom: [])
         let cube = Workspace.point(&random, awayFrom: [(plate, 0.1)])
         let template = Self.templates[random.index(Self.templates.count)]
         return EpisodeSetup(
-            instruction: Workspace.fill(template, ["cube": palette[cubeColor].name, "plate": palette[plateColor].name]),
-            cubes: [PlacedCube(position: cube, yaw: Workspace.yaw(&random), color: palette[cubeColor])],
-            plate: PlacedMarker(position: plate, color: palette[plateColor]))
+            instruction: Workspace.fill(template, ["cube": colors.cube.name, "plate": colors.goal.name]),
+            cubes: [PlacedCube(position: cube, yaw: Workspace.yaw(&random), color: colors.cube)],
+            plate: PlacedMarker(position: plate, color: colors.goal))
     }
 
     public func outcome(of setup: EpisodeSetup, in state: SceneState) -> TaskOutcome {

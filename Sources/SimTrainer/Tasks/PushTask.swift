@@ -13,18 +13,15 @@ public struct PushTask: SimTask {
     public init() {}
 
     public func sampleEpisode(_ random: inout SimRandom) -> EpisodeSetup {
-        let palette = NamedColor.palette
-        let cubeColor = random.index(palette.count)
-        var zoneColor = random.index(palette.count - 1)
-        if zoneColor >= cubeColor { zoneColor += 1 }
+        let colors = Workspace.cubeAndGoalColors(&random)
         let cube = Workspace.point(&random, x: 0.12...0.16, y: -0.07...0.07, awayFrom: [])
         let angle = random.uniform(-0.45, 0.45)
         let zone = cube + Self.distance * Vector3(cos(angle), sin(angle), 0)
         let template = Self.templates[random.index(Self.templates.count)]
         return EpisodeSetup(
-            instruction: Workspace.fill(template, ["cube": palette[cubeColor].name, "zone": palette[zoneColor].name]),
-            cubes: [PlacedCube(position: cube, yaw: Workspace.yaw(&random) * 0.3, color: palette[cubeColor])],
-            zone: PlacedMarker(position: Vector3(zone.x, zone.y, 0), color: palette[zoneColor]))
+            instruction: Workspace.fill(template, ["cube": colors.cube.name, "zone": colors.goal.name]),
+            cubes: [PlacedCube(position: cube, yaw: Workspace.yaw(&random) * 0.3, color: colors.cube)],
+            zone: PlacedMarker(position: Vector3(zone.x, zone.y, 0), color: colors.goal))
     }
 
     public func outcome(of setup: EpisodeSetup, in state: SceneState) -> TaskOutcome {

@@ -57,6 +57,15 @@ enum Workspace {
         }
         return candidate
     }
+    /// A random cube colour and a different colour for its goal (plate or zone), each
+    /// palette colour equally likely.
+    static func cubeAndGoalColors(_ random: inout SimRandom) -> (cube: NamedColor, goal: NamedColor) {
+        let palette = NamedColor.palette
+        let cube = random.index(palette.count)
+        var goal = random.index(palette.count - 1)
+        if goal >= cube { goal += 1 }
+        return (palette[cube], palette[goal])
+    }
     /// A random cube yaw in ±45°.
     static func yaw(_ random: inout SimRandom) -> Double { random.uniform(-Double.pi / 4, Double.pi / 4) }
     /// A template with `{cube}`, `{plate}`, `{target}` replaced.

@@ -30,16 +30,9 @@ public final class ObservationPacker {
         batch.tokenOffsets.append(0)
         for (index, o) in observations.enumerated() {
             for (c, camera) in config.io.cameras.enumerated() {
-                guard let frame = o.images[camera.name] else { throw .missingCamera(index: index, camera: camera.name) }
-                guard frame.width == camera.width, frame.height == camera.height, frame.rgb.count == camera.width * camera.height * 3 else {
-                    throw .badImage(index: index, camera: camera.name, expected: "\(camera.width)x\(camera.height)x3",
-                                    found: "\(frame.width)x\(frame.height), \(frame.rgb.count) bytes")
-                }
-                Self.appendCHW(frame, to: &batch.images[c])
+                try o.frame(for: camera, index: index).appendCHWFloats(to: &batch.images[c])
             }
-            guard o.state.count == config.io.stateDim else {
-                throw .badState(index: index, expected: config.io.stateDim, found: o.state.count)
-            }
+            try o.checkState(dimension: config.io.stateDim, index: index)
             batch.state.append(contentsOf: stateNormalizer.apply(o.state))
             if let cached = tokenCache[o.prompt] {
                 batch.tokens.append(contentsOf: cached)
@@ -51,18 +44,5 @@ public final class ObservationPacker {
             batch.tokenOffsets.append(Int32(batch.tokens.count))
         }
         return batch
-    }
-
-    /// Appends `frame` as CHW floats `x/127.5 − 1` (the layout of ``RGBFrame/chwFloats()``).
-    static func appendCHW(_ frame: RGBFrame, to out: inout [Float]) {
-        let plane = frame.width * frame.height, start = out.count
-        out.append(contentsOf: repeatElement(0, count: 3 * plane))
-        frame.rgb.withUnsafeBufferPointer { rgb in
-            out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<plane {
-                    for c in 0..<3 { o[start + c * plane + i] = Float(rgb[i * 3 + c]) / 127.5 - 1 }
-                }
-            }
-        }
     }
 }

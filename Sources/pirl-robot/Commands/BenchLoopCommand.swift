@@ -69,19 +69,18 @@ extension Bench {
             try rig.start()
             defer { rig.stop() }
 
-            // The virtual arm rests at 2048 ticks; calibrate it to half a turn around that.
-            var options = VirtualBusOptions()
-            options.returnDelayOverrideMicroseconds = 0
-            let virtual = try VirtualServoBus(robot: .so101, options: options)
-            try virtual.start()
-            defer { virtual.stop() }
+            // Half a turn around the encoder's middle; the virtual arm starts calibrated so, at rest mid-range.
             let calibration = try Calibration(robot: .so101, joints: Dictionary(uniqueKeysWithValues: RobotSpec.so101.joints.map {
                 ($0.name, JointCalibration(id: $0.id, homingOffset: 0, rangeMin: 1024, rangeMax: 3072))
             }))
+            let virtual = try VirtualServoBus(
+                robot: .so101, options: VirtualBusOptions(returnDelayOverrideMicroseconds: 0, calibration: calibration))
+            try virtual.start()
+            defer { virtual.stop() }
             let robot = try SerialRobot(robotBus: try RobotBus.open(robot: .so101, port: virtual.path), calibration: calibration)
             let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: "put the red cube on the blue plate")
-            let safety = SafetyFilter(limits: robot.limits, maxStep: Array(repeating: 0.02, count: 6), rampTicks: Int(hz),
-                                      jointNames: robot.jointNames)
+            // run's filter at run's defaults: the loop timed is the loop `run` runs.
+            let safety = SafetyFilter(forRunOn: robot, kinds: RobotSpec.so101.joints.map(\.kind), robotHertz: hz)
             let loop = ControlLoop(robot: robot, source: source, safety: safety, blending: .crossFade,
                                    options: LoopOptions(hertz: hz, maxTicks: Int(seconds * hz),
                                                         refillThreshold: io.actionHorizon - io.executedHorizon,

@@ -82,7 +82,7 @@ struct Run: ParsableCommand {
     var maxGripperStep: Float = SafetyFilter.defaultMaxGripperStep
 
     @Option(help: "Seconds of robot time (simulated time with --sim) over which the step limit ramps up at start.")
-    var rampS: Double = 2
+    var rampS: Double = SafetyFilter.defaultRampSeconds
 
     @Option(help: "How overlapping chunks blend: cross-fade, replace or ensemble.")
     var blending: BlendingChoice = .crossFade
@@ -235,23 +235,17 @@ struct Run: ParsableCommand {
     func runLoop(backend: any RobotBackend, dry: DryRunRobot?, source: any ChunkSource, rig: CameraRig?,
                  hertz: Double, robotHertz: Double, horizon: Int, executed: Int, maxEpisodes: Int? = nil,
                  recorder: EpisodeRecorder? = nil) throws {
-        let kinds = RobotSpec.named(robot)!.joints.map(\.kind)
-        let maxStep = SafetyFilter.maxSteps(for: kinds, arm: maxStepRad, gripper: maxGripperStep)
         // The ramp is robot time: at --speed 4, a 2 s ramp counted in wall-clock ticks would cover
         // 8 s of the twin's motion, longer than a whole `place` episode.
-        let safety = SafetyFilter(limits: backend.limits, maxStep: maxStep, rampTicks: Int(rampS * robotHertz),
-                                  jointNames: backend.jointNames)
+        let safety = SafetyFilter(forRunOn: backend, kinds: RobotSpec.named(robot)!.joints.map(\.kind),
+                                  robotHertz: robotHertz, arm: maxStepRad, gripper: maxGripperStep, rampSeconds: rampS)
         let options = LoopOptions(hertz: hertz, maxTicks: duration.map { Int($0 * hertz) }, maxEpisodes: maxEpisodes,
                                   refillThreshold: max(0, horizon - executed), watchdogTicks: max(horizon, Int(hertz / 2)),
                                   realtime: !noRealtime)
         let loop = ControlLoop(robot: backend, source: source, safety: safety, blending: blending.value, options: options)
         if dry != nil || recorder != nil {
             loop.onCommand = { tick, time, state, command, flags in
-                if let dry {
-                    dry.annotation.tick = tick
-                    dry.annotation.timeSeconds = time
-                    dry.annotation.flags = flags.names
-                }
+                dry?.annotate(tick: tick, timeSeconds: time, flags: flags)
                 recorder?.append(frames: rig?.latestImages ?? [:], state: state, action: command)
             }
         }

@@ -6,8 +6,8 @@ extension PirlRobot {
     /// `pirl-robot sim …`: the MuJoCo digital twin.
     struct Sim: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The MuJoCo digital twin of the SO-101: snapshots and scripted demonstrations.",
-            subcommands: [Snapshot.self, Demos.self])
+            abstract: "The MuJoCo digital twin of the SO-101: snapshots, scripted demonstrations, and the twin served live.",
+            subcommands: [Snapshot.self, Demos.self, Serve.self])
     }
 }
 

@@ -14,7 +14,9 @@ extension PirlRobot {
                 Prints `virtual-bus: ROBOT on /dev/pts/N` (with `(link PATH)` when --link is given) as \
                 the first line of stdout, then answers Feetech or Dynamixel 2.0 packets on that pty \
                 until interrupted. Clients open the pty (or the link) like a USB-serial adapter at \
-                the robot's baud rate (1,000,000).
+                the robot's baud rate (1,000,000). With --calibration FILE the arm starts as that \
+                calibration leaves it (homing offsets and limits in EEPROM, every joint mid-range), so \
+                `run --calibration FILE` accepts it at once.
                 """)
 
         @Option(help: "Robot to emulate: \(RobotSpec.all.map(\.name).joined(separator: ", ")).")
@@ -52,6 +54,9 @@ extension PirlRobot {
         @Flag(name: .customLong("ignore-baud"), help: "Answer at any baud rate the client sets.")
         var ignoreBaud = false
 
+        @Option(help: "Start the arm calibrated as this LeRobot calibration file says, every joint mid-range.")
+        var calibration: String?
+
         func validate() throws {
             guard RobotSpec.named(robot) != nil else {
                 throw ValidationError("unknown robot '\(robot)'; choose one of: \(RobotSpec.all.map(\.name).joined(separator: ", ")).")
@@ -85,9 +90,11 @@ extension PirlRobot {
             let faults = VirtualBusFaults(
                 dropReplyProbability: dropReplies, corruptChecksumProbability: corruptReplies,
                 errorBits: try parsedErrorBits(), vanishAfterSeconds: vanishAfter, silentIDs: Set(silentIDs))
+            // Loaded here rather than in validate(): a bad file is then one line, without the usage text.
+            let calibrated = try calibration.map { file throws(CalibrationError) in try Calibration.load(from: file, robot: spec) }
             let options = VirtualBusOptions(
-                seed: seed, faults: faults, motion: VirtualMotionModel(maxSpeedTicksPerSecond: maxSpeed), linkPath: link, returnDelayOverrideMicroseconds: returnDelayMicroseconds,
-                checkBaudRate: !ignoreBaud)
+                seed: seed, faults: faults, motion: VirtualMotionModel(maxSpeedTicksPerSecond: maxSpeed), linkPath: link,
+                returnDelayOverrideMicroseconds: returnDelayMicroseconds, checkBaudRate: !ignoreBaud, calibration: calibrated)
 
             // Block the signals before the serving thread exists so it inherits the mask
             // and only sigwait below receives them.

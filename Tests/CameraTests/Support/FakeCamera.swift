@@ -46,11 +46,13 @@ struct FakeCamera {
 
     /// A configuration for this fake with short timeouts.
     func configuration(mode: CameraConfiguration.Mode = .raw, formats: [PixelFormat] = [.mjpeg, .yuyv],
-                       fps: Double = 30) -> CameraConfiguration {
+                       fps: Double = 30, width: Int = 640, height: Int = 480) -> CameraConfiguration {
         var configuration = CameraConfiguration(device: path)
         configuration.mode = mode
         configuration.preferredFormats = formats
         configuration.framesPerSecond = fps
+        configuration.width = width
+        configuration.height = height
         configuration.byIDDirectory = byIDDirectory
         configuration.reopenIntervalMilliseconds = 50
         configuration.readTimeoutMilliseconds = 1000
