@@ -76,7 +76,7 @@ struct TrainingSafetyFilterTests {
     }
 
     @Test func labelsAreWhatTheFilterWouldExecuteWithAMargin() throws {
-        let environment = try Self.environment()
+        let environment = try Self.environment { $0.safetyRampSeconds = 0 }
         _ = try environment.reset(groupSize: 1)
         let pose = SafetyFilter.twinPose(environment.vector.environments[1].jointPositions())
         var chunk: [Float] = []
@@ -103,5 +103,25 @@ struct TrainingSafetyFilterTests {
             for r in 0..<rows { #expect(label[r * 6 + j] <= max(pose[j], inner.upper[j]) + 1e-6) }
         }
         #expect(inner.upper.indices.allSatisfy { inner.upper[$0] < JointLimits.twin.upper[$0] && inner.lower[$0] > JointLimits.twin.lower[$0] })
+    }
+    @Test func episodesStartWithRunsRampAndLabelsFollowIt() throws {
+        // run's default: 2 s at 30 Hz = 60 ticks from 10 % of the step limit to all of it.
+        let environment = try Self.environment { $0.maxSteps = 200 }
+        _ = try environment.reset(groupSize: 1)
+        let pose = SafetyFilter.twinPose(environment.vector.environments[0].jointPositions())
+        let rows = 70, far = pose.enumerated().map { $0.offset == 0 ? $0.element + 3 : $0.element }
+        let chunk = [Float]((0..<rows).flatMap { _ in far })
+        let label = environment.executable(chunk, environment: 0, stepFraction: 1, limitInset: 0)
+        var previous = pose[0]
+        for r in 0..<rows {
+            let scale: Float = r < 60 ? 0.1 + 0.9 * Float(r) / 60 : 1
+            let expected = min(previous + 0.05 * scale, JointLimits.twin.upper[0])
+            #expect(abs(label[r * 6] - expected) < 1e-5, "row \(r)")
+            previous = expected
+        }
+        // Executing it: every tick of the ramp is a step clamp, as in run.
+        _ = try environment.step(chunks: (0..<3).map { _ in Array(chunk.prefix(10 * 6)) }, length: 10)
+        let statistics = try #require(environment.commandStatistics)
+        #expect(statistics.stepClamps == 30)
     }
 }

@@ -144,6 +144,17 @@ public struct SafetyFilter: Sendable {
         return flags
     }
 
+    /// This filter as it stands (last command, ticks into the ramp) with every step limit
+    /// scaled by `fraction`: what it would let through at that share of its speed from here
+    /// on (training labels keep a margin below the limit).
+    public func slowed(by fraction: Float) -> SafetyFilter {
+        var copy = SafetyFilter(limits: limits, maxStep: maxStep.map { $0 * fraction }, rampTicks: rampTicks,
+                                rampStartFraction: rampStartFraction, jointNames: jointNames)
+        copy.lastCommand = lastCommand
+        copy.ticks = ticks
+        return copy
+    }
+
     /// Holds the last command (no target this tick).
     public mutating func hold(into command: inout [Float]) -> SafetyFlags {
         filter(nil as UnsafeBufferPointer<Float>?, into: &command)

@@ -55,6 +55,7 @@ extension EnvironmentSettings {
         if let maxSteps, maxSteps < 1 { throw bad("environment.maxSteps", maxSteps, "at least 1") }
         guard maxStepRad > 0, maxStepRad <= 1 else { throw bad("environment.maxStepRad", maxStepRad, "in (0, 1] radians per tick") }
         guard maxGripperStep > 0, maxGripperStep <= 1 else { throw bad("environment.maxGripperStep", maxGripperStep, "in (0, 1] per tick") }
+        guard safetyRampSeconds >= 0, safetyRampSeconds <= 60 else { throw bad("environment.safetyRampSeconds", safetyRampSeconds, "in [0, 60] s") }
         try randomization.validate()
         if let background {
             var isDirectory: ObjCBool = false

@@ -1,4 +1,5 @@
 import Policy
+import Runtime
 
 /// Every setting of a `pirl-robot train-sim` run (docs/design/flow-rl.md §2–§6), read from a YAML file.
 ///
@@ -60,6 +61,9 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     public var maxStepRad = 0.05
     /// The filter's largest change of the gripper opening per tick (`run --max-gripper-step`).
     public var maxGripperStep = 0.05
+    /// Seconds over which the filter's step limits ramp up from 10 % at each episode's start,
+    /// as `run` ramps from the pose it finds (`run --ramp-s`; `run --sim` ramps at every episode).
+    public var safetyRampSeconds = SafetyFilter.defaultRampSeconds
 
     /// The tasks the simulator knows.
     public static let tasks = ["reach", "lift", "place", "push", "pick-place"]
@@ -393,6 +397,7 @@ extension EnvironmentSettings {
         safetyFilter = try c.value(.safetyFilter, or: safetyFilter)
         maxStepRad = try c.value(.maxStepRad, or: maxStepRad)
         maxGripperStep = try c.value(.maxGripperStep, or: maxGripperStep)
+        safetyRampSeconds = try c.value(.safetyRampSeconds, or: safetyRampSeconds)
     }
 }
 

@@ -29,8 +29,10 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
     /// Wraps `vector`, passing on the images of `cameras` (and the object features when
     /// `objectState`). With `safetyFilter` (per-joint step limits per tick), every executed
     /// action first goes through `run`'s ``Runtime/SafetyFilter`` with the twin's joint limits,
-    /// restarted at the arm's pose whenever an episode begins.
-    public init(vector: VectorEnvironment, cameras: [String], objectState: Bool = false, safetyFilter maxSteps: [Float]? = nil) {
+    /// restarted at the arm's pose whenever an episode begins, its step limits ramping up over
+    /// the first `rampTicks` ticks as `run`'s do.
+    public init(vector: VectorEnvironment, cameras: [String], objectState: Bool = false, safetyFilter maxSteps: [Float]? = nil,
+                rampTicks: Int = 0) {
         self.vector = vector
         self.cameras = cameras
         self.objectState = objectState
@@ -40,7 +42,7 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
         stillChunks = .init(repeating: [], count: n)
         self.maxSteps = maxSteps
         let names = RobotSpec.so101.joints.map(\.name)
-        filters = maxSteps.map { steps in (0..<n).map { _ in SafetyFilter(limits: .twin, maxStep: steps, rampTicks: 0, jointNames: names) } } ?? []
+        filters = maxSteps.map { steps in (0..<n).map { _ in SafetyFilter(limits: .twin, maxStep: steps, rampTicks: rampTicks, jointNames: names) } } ?? []
         filtered = .init(repeating: [], count: n)
         rowFlags = .init(repeating: [], count: n)
         command = [Float](repeating: 0, count: names.count)
@@ -119,10 +121,8 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
     }
 
     public func executable(_ chunk: [Float], environment e: Int, stepFraction: Float, limitInset: Float) -> [Float] {
-        guard let maxSteps else { return chunk }
-        var filter = SafetyFilter(limits: .twin, maxStep: maxSteps.map { $0 * stepFraction }, rampTicks: 0,
-                                  jointNames: filters[e].jointNames)
-        try! filter.begin(at: filters[e].lastCommand)  // always inside the limits
+        guard maxSteps != nil else { return chunk }
+        var filter = filters[e].slowed(by: stepFraction)  // from this environment's command, inside its ramp
         // Targets are first pulled `limitInset` of each range inside the limits, so a student's
         // small errors around a target at a limit (the closed gripper) stay inside too.
         let inner = JointLimits.twin.inset(by: limitInset)

@@ -52,7 +52,8 @@ public struct SimTrainingBackend: TrainingBackend {
         let steps = settings.safetyFilter
             ? SafetyFilter.maxSteps(for: RobotSpec.so101.joints.map(\.kind), arm: Float(settings.maxStepRad), gripper: Float(settings.maxGripperStep))
             : nil
-        return SimChunkEnvironment(vector: vector, cameras: cameras, objectState: objectState, safetyFilter: steps)
+        let rampTicks = Int((settings.safetyRampSeconds * vector.environments[0].configuration.controlRate).rounded())
+        return SimChunkEnvironment(vector: vector, cameras: cameras, objectState: objectState, safetyFilter: steps, rampTicks: rampTicks)
     }
 
     public func recordDemonstrations(_ settings: EnvironmentSettings, episodes: Int, seed: UInt64, to directory: String) throws {
