@@ -129,11 +129,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TwinServeTests",
-            dependencies: ["TwinServe", "SimTrainer", "Camera", "CFrameRing"]
+            dependencies: ["TwinServe", "SimTrainer", "Camera", "CFrameRing", "RobotIO", "TestSupport"]
         ),
         .testTarget(
             name: "CameraTests",
-            dependencies: ["Camera"],
+            dependencies: ["Camera", "TestSupport"],
             exclude: ["Reference"]
         ),
         .target(

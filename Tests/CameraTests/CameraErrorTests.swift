@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Camera
 
@@ -8,7 +9,7 @@ struct CameraErrorTests {
     func busy() throws {
         let fake = try FakeCamera(["formats=YUYV", "fail=S_FMT:EBUSY"])
         defer { fake.remove() }
-        let error = cameraError { _ = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv])) }
+        let error = thrownError(CameraError.self) { _ = try V4L2Camera(configuration: fake.configuration(formats: [.yuyv])) }
         #expect(error == .busy(path: fake.path, operation: "VIDIOC_S_FMT YUYV 640x480"))
         #expect(error?.description.contains("fuser \(fake.path)") == true)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Camera
 
@@ -210,7 +211,7 @@ struct CaptureTests {
         #expect(camera.statistics.disconnects == 1)
         pause(milliseconds: 400)
         #expect(camera.state == .disconnected)
-        let stale = cameraError { _ = try camera.frame(notOlderThanMilliseconds: 100, into: &buffer) }
+        let stale = thrownError(CameraError.self) { _ = try camera.frame(notOlderThanMilliseconds: 100, into: &buffer) }
         guard case let .staleFrame(path, age, limit)? = stale else {
             Issue.record("expected a stale-frame error, got \(String(describing: stale))")
             return
@@ -278,7 +279,7 @@ struct CaptureTests {
             try camera.nextFrame(into: &buffer, timeoutMilliseconds: 50)
         }
         pause(milliseconds: 60)
-        let stale = cameraError { _ = try camera.frame(notOlderThanMilliseconds: 30, into: &buffer) }
+        let stale = thrownError(CameraError.self) { _ = try camera.frame(notOlderThanMilliseconds: 30, into: &buffer) }
         guard case let .staleFrame(_, age, limit)? = stale else {
             Issue.record("expected a stale-frame error, got \(String(describing: stale))")
             return

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Camera
 
@@ -44,7 +45,7 @@ struct DecoderTests {
                              sequence: 0, index: 1, timestampNanoseconds: 0)
         let bytes = [UInt8](repeating: 0x42, count: 64)
         var image = RGBImage()
-        let error = cameraError { try bytes.withUnsafeBytes { try FrameDecoder().decode($0, info: info, into: &image) } }
+        let error = thrownError(CameraError.self) { try bytes.withUnsafeBytes { try FrameDecoder().decode($0, info: info, into: &image) } }
         guard case .decodeFailed(format: .mjpeg, _)? = error else {
             Issue.record("expected decodeFailed, got \(String(describing: error))")
             return

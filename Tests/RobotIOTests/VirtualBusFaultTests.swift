@@ -67,6 +67,16 @@ import Glibc
         #expect(try client.transact(id: 1, .ping).count == 1)
     }
 
+    @Test func delayedFaultsStartLate() throws {
+        let faults = VirtualBusFaults(errorBits: [2: 0x20], silentIDs: [3], delaySeconds: 0.3)
+        let client = try VirtualBusTestClient(robot: .so101, options: .init(faults: faults))
+        #expect(try client.transact(id: 2, .ping).first?.error == 0)
+        #expect(try client.transact(id: 3, .ping).count == 1)
+        usleepMilliseconds(400)
+        #expect(try client.transact(id: 2, .ping).first?.error == 0x20)
+        #expect(try client.transact(id: 3, .ping, timeoutMilliseconds: 50).isEmpty)
+    }
+
     @Test func silentIDsNeitherAnswerNorAct() throws {
         let client = try VirtualBusTestClient(robot: .so101, options: .init(faults: .init(silentIDs: [4])))
         let sync = try client.transact(id: 0xFE, .syncRead, [56, 2, 3, 4, 5], replies: 3, timeoutMilliseconds: 100)

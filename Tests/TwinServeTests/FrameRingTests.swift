@@ -39,17 +39,19 @@ private final class RingReader: @unchecked Sendable {
 
 @Suite("Frame ring")
 struct FrameRingTests {
-    private func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("pirl-ring-\(UUID().uuidString)").path
+    /// A fresh ring in a temporary file (30 fps); the caller removes it.
+    private func makeRing(width: Int = 8, height: Int = 8, slotCount: Int = 3, latencyNanoseconds: UInt64 = 0,
+                          payloadCapacity: Int) throws -> FrameRing {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pirl-ring-\(UUID().uuidString)").path
+        return try FrameRing(path: path, width: width, height: height, framesPerSecond: 30, slotCount: slotCount,
+                             latencyNanoseconds: latencyNanoseconds, payloadCapacity: payloadCapacity)
     }
 
     @Test("header, slots and frames as written; frame n in slot n % count")
     func layout() throws {
-        let path = temporaryPath()
-        let ring = try FrameRing(path: path, width: 640, height: 480, framesPerSecond: 30, slotCount: 4,
-                                 latencyNanoseconds: 33_000_000, payloadCapacity: 10_000)
+        let ring = try makeRing(width: 640, height: 480, slotCount: 4, latencyNanoseconds: 33_000_000, payloadCapacity: 10_000)
         defer { ring.remove() }
-        let reader = try RingReader(path: path)
+        let reader = try RingReader(path: ring.path)
         #expect(reader.isValid)
         let h = reader.header.pointee
         #expect(h.width == 640 && h.height == 480 && h.frames_per_second == 30 && h.slot_count == 4)
@@ -71,15 +73,13 @@ struct FrameRingTests {
 
     @Test("a slot being written cannot be read")
     func writerInside() throws {
-        let path = temporaryPath()
-        let ring = try FrameRing(path: path, width: 8, height: 8, framesPerSecond: 30, slotCount: 3,
-                                 latencyNanoseconds: 0, payloadCapacity: 64)
+        let ring = try makeRing(payloadCapacity: 64)
         defer { ring.remove() }
         _ = [UInt8](repeating: 1, count: 10).withUnsafeBytes { ring.write(jpeg: $0, captureNanoseconds: 1) }
-        let reader = try RingReader(path: path)
+        let reader = try RingReader(path: ring.path)
         #expect(reader.read(slot: 0) != nil)
         // Simulate the writer between its two lock stores: the slot's lock is odd.
-        let fd = open(path, O_RDWR)
+        let fd = open(ring.path, O_RDWR)
         defer { close(fd) }
         let length = Int(reader.header.pointee.header_size + 3 * reader.header.pointee.slot_size)
         let map = try #require(mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
@@ -93,11 +93,9 @@ struct FrameRingTests {
 
     @Test("a reader racing the writer never gets a torn frame")
     func noTornReads() throws {
-        let path = temporaryPath()
-        let ring = try FrameRing(path: path, width: 8, height: 8, framesPerSecond: 30, slotCount: 3,
-                                 latencyNanoseconds: 0, payloadCapacity: 20_000)
+        let ring = try makeRing(payloadCapacity: 20_000)
         defer { ring.remove() }
-        let reader = try RingReader(path: path)
+        let reader = try RingReader(path: ring.path)
         let stop = Atomic<Bool>(false)
         // Byte i of frame n is (n + i) mod 256 and its size follows from n, so any mix of two
         // frames shows. Payloads are made beforehand: the writer spends its time in the slots.

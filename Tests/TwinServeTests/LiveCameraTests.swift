@@ -1,6 +1,7 @@
 import Camera
 import Foundation
 import SimTrainer
+import TestSupport
 import Testing
 @testable import TwinServe
 
@@ -89,83 +90,70 @@ struct LiveCameraTests {
 
     @Test("a stall: no new frame, reads time out and the frame goes stale; capture resumes after")
     func stall() throws {
-        let twin = try LiveTwin()
-        defer { twin.close() }
-        let camera = try V4L2Camera(configuration: twin.configuration())
-        try camera.start()
-        defer { camera.stop() }
-        var buffer = FrameBuffer()
-        let before = try camera.read(into: &buffer)
-        twin.publisher.stall(seconds: 0.8)
-        let timedOut = cameraError { _ = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 400) }
-        guard case .timedOut? = timedOut else {
-            Issue.record("expected a timeout during the stall, got \(String(describing: timedOut))")
-            return
+        try withStreamingCamera { twin, camera, buffer in
+            let before = try camera.read(into: &buffer)
+            twin.publisher.stall(seconds: 0.8)
+            let timedOut = thrownCase(CameraError.self) { _ = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 400) }
+            #expect(timedOut == "timedOut")
+            let staleFrame = thrownCase(CameraError.self) { _ = try camera.frame(notOlderThanMilliseconds: 200, into: &buffer) }
+            #expect(staleFrame == "staleFrame")
+            #expect(camera.state == .streaming)
+            let after = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 1500)
+            #expect(after.index > before.index)
+            #expect(after.sequence > before.sequence)
+            _ = try camera.frame(notOlderThanMilliseconds: 200, into: &buffer)
+            #expect(camera.statistics.disconnects == 0 && camera.statistics.ioErrors == 0)
+            // Stopping in the middle of a stall is as quick as on a real camera (poll timeout).
+            twin.publisher.stall(seconds: 5)
+            usleep(300_000)
+            let start = MonotonicTime.nanoseconds()
+            camera.stop()
+            #expect(milliseconds(from: start, to: MonotonicTime.nanoseconds()) < 500)
         }
-        let stale = cameraError { _ = try camera.frame(notOlderThanMilliseconds: 200, into: &buffer) }
-        guard case .staleFrame? = stale else {
-            Issue.record("expected a stale frame during the stall, got \(String(describing: stale))")
-            return
-        }
-        #expect(camera.state == .streaming)
-        let after = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 1500)
-        #expect(after.index > before.index)
-        #expect(after.sequence > before.sequence)
-        _ = try camera.frame(notOlderThanMilliseconds: 200, into: &buffer)
-        #expect(camera.statistics.disconnects == 0 && camera.statistics.ioErrors == 0)
-        // Stopping in the middle of a stall is as quick as on a real camera (poll timeout).
-        twin.publisher.stall(seconds: 5)
-        usleep(300_000)
-        let start = MonotonicTime.nanoseconds()
-        camera.stop()
-        #expect(milliseconds(from: start, to: MonotonicTime.nanoseconds()) < 500)
     }
 
     @Test("unplug: ENODEV, the node disappears, stale frames; replug: the camera reopens and streams")
     func unplugAndReplug() throws {
-        let twin = try LiveTwin()
-        defer { twin.close() }
-        let camera = try V4L2Camera(configuration: twin.configuration())
-        try camera.start()
-        defer { camera.stop() }
-        var buffer = FrameBuffer()
-        let before = try camera.read(into: &buffer)
-        twin.publisher.unplug()
-        #expect(waitUntil(seconds: 1) { camera.state == .disconnected })
-        #expect(camera.statistics.disconnects == 1)
-        #expect(!FileManager.default.fileExists(atPath: twin.publisher.markerPath))
-        // Opening it now fails as for a camera that is not there.
-        let missing = cameraError { _ = try V4L2Camera(configuration: twin.configuration()) }
-        guard case .cannotOpen? = missing else {
-            Issue.record("expected cannotOpen while unplugged, got \(String(describing: missing))")
-            return
+        try withStreamingCamera { twin, camera, buffer in
+            let before = try camera.read(into: &buffer)
+            twin.publisher.unplug()
+            #expect(waitUntil(seconds: 1) { camera.state == .disconnected })
+            #expect(camera.statistics.disconnects == 1)
+            #expect(!FileManager.default.fileExists(atPath: twin.publisher.markerPath))
+            // Opening it now fails as for a camera that is not there.
+            let cannotOpen = thrownCase(CameraError.self) { _ = try V4L2Camera(configuration: twin.configuration()) }
+            #expect(cannotOpen == "cannotOpen")
+            usleep(250_000)
+            let staleFrame = thrownCase(CameraError.self) { _ = try camera.frame(notOlderThanMilliseconds: 100, into: &buffer) }
+            #expect(staleFrame == "staleFrame")
+            try twin.publisher.replug()
+            #expect(waitUntil(seconds: 2) { camera.state == .streaming })
+            let after = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 1000)
+            #expect(after.index > before.index)
+            #expect(camera.statistics.reconnects == 1)
+            _ = try camera.frame(notOlderThanMilliseconds: 200, into: &buffer)
         }
-        usleep(250_000)
-        let stale = cameraError { _ = try camera.frame(notOlderThanMilliseconds: 100, into: &buffer) }
-        guard case .staleFrame? = stale else {
-            Issue.record("expected a stale frame while unplugged, got \(String(describing: stale))")
-            return
-        }
-        try twin.publisher.replug()
-        #expect(waitUntil(seconds: 2) { camera.state == .streaming })
-        let after = try camera.nextFrame(into: &buffer, timeoutMilliseconds: 1000)
-        #expect(after.index > before.index)
-        #expect(camera.statistics.reconnects == 1)
-        _ = try camera.frame(notOlderThanMilliseconds: 200, into: &buffer)
     }
 
     @Test("stopping the publisher unplugs its camera for good and removes marker and ring")
     func stopUnplugs() throws {
+        try withStreamingCamera { twin, camera, buffer in
+            _ = try camera.read(into: &buffer)
+            twin.publisher.stop()
+            #expect(waitUntil(seconds: 1) { camera.state == .disconnected })
+            #expect(!FileManager.default.fileExists(atPath: twin.publisher.markerPath))
+            #expect(!FileManager.default.fileExists(atPath: twin.publisher.ringPath))
+        }
+    }
+
+    /// Runs `body` with a served twin and its front camera streaming, and tears both down after.
+    private func withStreamingCamera(_ body: (LiveTwin, V4L2Camera, inout FrameBuffer) throws -> Void) throws {
         let twin = try LiveTwin()
         defer { twin.close() }
         let camera = try V4L2Camera(configuration: twin.configuration())
         try camera.start()
         defer { camera.stop() }
         var buffer = FrameBuffer()
-        _ = try camera.read(into: &buffer)
-        twin.publisher.stop()
-        #expect(waitUntil(seconds: 1) { camera.state == .disconnected })
-        #expect(!FileManager.default.fileExists(atPath: twin.publisher.markerPath))
-        #expect(!FileManager.default.fileExists(atPath: twin.publisher.ringPath))
+        try body(twin, camera, &buffer)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SimTrainer
 import Synchronization
+import TestSupport
 import Testing
 @testable import TwinServe
 

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import announced
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,17 +24,8 @@ BANNER = re.compile(r"^sim serve: so101 twin, task (\S+), seed (\d+); cameras fr
 
 
 def serve(*args):
-    return subprocess.Popen([BINARY, "sim", "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def banner(process):
-    line = process.stdout.readline().strip()
-    match = BANNER.match(line)
-    if not match:
-        process.kill()
-        _, err = process.communicate(timeout=10)
-        pytest.fail(f"sim serve did not announce its cameras; got {line!r}, stderr {err!r}")
-    return match
+    """Starts `sim serve ARGS`; returns the process and its banner's match."""
+    return announced(["sim", "serve", *args], BANNER, "its cameras")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -44,6 +36,8 @@ def banner(process):
     (["--camera-unplug", "side@1+1"], "unknown camera 'side'"),
     (["--camera-latency-ms", "1000"], "--camera-latency-ms must be"),
     (["--calibration", "/nonexistent/calibration.json"], "--calibration /nonexistent/calibration.json"),
+    (["--error-bits", "3=0x20"], "the servo bus faults need the bus: add --link PATH"),
+    (["--link", "/tmp/x", "--error-bits", "3"], "--error-bits expects ID=BITS"),
 ])
 def test_bad_options_are_refused(tmp_path, args, message):
     result = subprocess.run([BINARY, "sim", "serve", "--cameras", str(tmp_path / "cams"), *args],
@@ -64,9 +58,8 @@ def test_unwritable_cameras_folder(tmp_path):
 @pytest.mark.skipif(not PLUGIN.exists(), reason="run ./scripts/install-fake-camera.sh")
 def test_served_episodes_and_a_captured_frame(tmp_path):
     cams, results = tmp_path / "cams", tmp_path / "results.jsonl"
-    process = serve("--task", "place", "--cameras", str(cams), "--episodes", "2", "--episode-seconds", "2",
-                    "--seed", "4", "--results", str(results))
-    match = banner(process)
+    process, match = serve("--task", "place", "--cameras", str(cams), "--episodes", "2", "--episode-seconds", "2",
+                           "--seed", "4", "--results", str(results))
     assert match.group(1) == "place" and match.group(2) == "4"
     front = match.group(3)
     assert front == str(cams / "front")
@@ -96,8 +89,7 @@ def test_served_episodes_and_a_captured_frame(tmp_path):
 
 
 def test_sigterm_stops_with_a_summary(tmp_path):
-    process = serve("--cameras", str(tmp_path / "cams"))
-    banner(process)
+    process, _ = serve("--cameras", str(tmp_path / "cams"))
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err

@@ -54,6 +54,19 @@ public struct JointUnitMap: Sendable, Hashable {
         }
     }
 
+    /// The reading, in ticks, at which the motor is at `position`: the exact inverse of
+    /// `position(fromTicks:)` inside the range, neither rounded nor clamped (an emulated
+    /// servo reports a simulated joint this way; beyond the range it extrapolates).
+    public func ticks(atPosition position: Double) -> Double {
+        switch kind {
+        case .revolute:
+            return position * 180 / .pi * maxTick / 360 + midpoint
+        case .gripper:
+            let opening = reversesOpening ? 1 - position : position
+            return opening * Double(rangeMax - rangeMin) + Double(rangeMin)
+        }
+    }
+
     /// The Goal_Position in ticks for `position` (radians, or opening 0…1),
     /// rounded to the nearest tick and clamped to the calibrated range. A NaN
     /// goal maps to the middle of the range (the homing pose) rather than trap.

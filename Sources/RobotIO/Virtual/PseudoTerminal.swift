@@ -17,6 +17,8 @@ public enum VirtualBusError: Error, Sendable, Equatable, CustomStringConvertible
     case notStartable(reason: String)
     /// The calibration to start with is another robot's.
     case calibrationForAnotherRobot(calibration: String, robot: String)
+    /// `VirtualBusOptions.mechanics` does not have one shaft per motor.
+    case mechanicsCount(given: Int, motors: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum VirtualBusError: Error, Sendable, Equatable, CustomStringConvertible
             "the virtual bus cannot start: \(reason)."
         case let .calibrationForAnotherRobot(calibration, robot):
             "the calibration is for \(calibration), but the virtual bus emulates \(robot); pass the same robot to both."
+        case let .mechanicsCount(given, motors):
+            "the virtual bus was given \(given) servo shafts for \(motors) motors."
         }
     }
 }

@@ -17,17 +17,23 @@ public struct VirtualBusFaults: Sendable, Equatable {
     public var vanishAfterSeconds: Double?
     /// Motors that behave as if unplugged: they neither answer nor act.
     public var silentIDs: Set<MotorID>
+    /// The drop, corruption, error-bit and silent-ID faults take effect this many seconds
+    /// after `start()` (or `setFaults`), so a client can start cleanly and then meet them;
+    /// nil: at once. The vanish timer counts on its own.
+    public var delaySeconds: Double?
 
     /// No faults.
     public init(
         dropReplyProbability: Double = 0, corruptChecksumProbability: Double = 0,
-        errorBits: [MotorID: UInt8] = [:], vanishAfterSeconds: Double? = nil, silentIDs: Set<MotorID> = []
+        errorBits: [MotorID: UInt8] = [:], vanishAfterSeconds: Double? = nil, silentIDs: Set<MotorID> = [],
+        delaySeconds: Double? = nil
     ) {
         self.dropReplyProbability = dropReplyProbability
         self.corruptChecksumProbability = corruptChecksumProbability
         self.errorBits = errorBits
         self.vanishAfterSeconds = vanishAfterSeconds
         self.silentIDs = silentIDs
+        self.delaySeconds = delaySeconds
     }
 }
 

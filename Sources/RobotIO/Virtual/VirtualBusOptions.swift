@@ -24,8 +24,11 @@ public struct VirtualBusOptions: Sendable {
     public var seed: UInt64
     /// Faults in force from `start()`; change them later with `setFaults`.
     public var faults: VirtualBusFaults
-    /// How the motors move.
+    /// How the motors move (the simulated shafts).
     public var motion: VirtualMotionModel
+    /// The shaft behind each motor, in the robot's joint order, replacing the simulated
+    /// motion (`sim serve` puts the twin's joints here); nil: every motor simulated with `motion`.
+    public var mechanics: [any VirtualServoMechanics]?
     /// A symlink to create to the pty's slave (e.g. /tmp/so101), removed by `stop()`.
     public var linkPath: String?
     /// Replace every motor's Return_Delay_Time register by this many microseconds.
@@ -41,16 +44,18 @@ public struct VirtualBusOptions: Sendable {
     /// it (offsets 0, limits 0…4095, at 2048). Must be a calibration of the bus's robot.
     public var calibration: Calibration?
 
-    /// Defaults: seed 1, no faults, default motion, no link, return delay as the
+    /// Defaults: seed 1, no faults, default simulated motion, no link, return delay as the
     /// registers say (capped at 200 µs), baud rate checked, not calibrated.
     public init(
         seed: UInt64 = 1, faults: VirtualBusFaults = .init(), motion: VirtualMotionModel = .init(),
         linkPath: String? = nil, returnDelayOverrideMicroseconds: Int? = nil,
-        returnDelayCapMicroseconds: Int = 200, checkBaudRate: Bool = true, calibration: Calibration? = nil
+        returnDelayCapMicroseconds: Int = 200, checkBaudRate: Bool = true, calibration: Calibration? = nil,
+        mechanics: [any VirtualServoMechanics]? = nil
     ) {
         self.seed = seed
         self.faults = faults
         self.motion = motion
+        self.mechanics = mechanics
         self.linkPath = linkPath
         self.returnDelayOverrideMicroseconds = returnDelayOverrideMicroseconds
         self.returnDelayCapMicroseconds = returnDelayCapMicroseconds

@@ -13,14 +13,21 @@ struct VirtualBusState: Sendable {
     var faults: VirtualBusFaults
     /// When the vanish fault takes the bus off the line (monotonic ns).
     var vanishDeadline: UInt64?
+    /// When the other faults take effect (monotonic ns).
+    var faultsFrom: UInt64 = 0
+    /// Whether they are in effect for the packet being handled.
+    private var faultsInEffect = true
     var generator: SeededGenerator
     var statistics = VirtualBusStatistics()
     let options: VirtualBusOptions
 
     init(robot: RobotSpec, options: VirtualBusOptions, now: UInt64) {
         servoProtocol = robot.servoProtocol
-        motors = robot.joints.map {
-            VirtualMotor(joint: $0, baudRate: robot.baudRate, motion: options.motion, now: now)
+        precondition(options.mechanics.map { $0.count == robot.joints.count } ?? true,
+                     "\(options.mechanics?.count ?? 0) shafts for \(robot.joints.count) motors")
+        motors = robot.joints.indices.map { index in
+            let shaft = options.mechanics?[index] ?? SimulatedServoMechanics(motion: options.motion, now: now)
+            return VirtualMotor(joint: robot.joints[index], baudRate: robot.baudRate, mechanics: shaft, now: now)
         }
         if let calibration = options.calibration {
             precondition(calibration.robot == robot, "a \(calibration.robot.name) calibration on a \(robot.name) bus")
@@ -35,7 +42,11 @@ struct VirtualBusState: Sendable {
     mutating func setFaults(_ faults: VirtualBusFaults, now: UInt64) {
         self.faults = faults
         vanishDeadline = faults.vanishAfterSeconds.map { now &+ UInt64(max(0, $0) * 1e9) }
+        faultsFrom = now &+ UInt64(max(0, faults.delaySeconds ?? 0) * 1e9)
     }
+
+    /// The faults that apply now: none before their delay has passed.
+    private var effective: VirtualBusFaults { faultsInEffect ? faults : VirtualBusFaults() }
 
     /// Index of the motor answering to `id` (after any ID change).
     func motorIndex(id: MotorID) -> Int? { motors.firstIndex { $0.id == id } }
@@ -48,6 +59,7 @@ struct VirtualBusState: Sendable {
         statistics.packetsReceived += 1
         statistics.packetsByInstruction[packet.code, default: 0] += 1
         if let vanishDeadline, now >= vanishDeadline { return [] }
+        faultsInEffect = now >= faultsFrom
 
         let codec = servoProtocol.codec
         let request = VirtualRequest(
@@ -71,7 +83,7 @@ struct VirtualBusState: Sendable {
     private func listeningMotors(clientBaudRate: Int?) -> [Int] {
         motors.indices.filter { index in
             let motor = motors[index]
-            if faults.silentIDs.contains(motor.id) { return false }
+            if effective.silentIDs.contains(motor.id) { return false }
             guard options.checkBaudRate, let clientBaudRate, let baud = motor.baudRate else { return true }
             return baud == clientBaudRate
         }
@@ -83,6 +95,7 @@ struct VirtualBusState: Sendable {
         let motor = motors[index]
         let codec = servoProtocol.codec
         var bytes: [UInt8] = []
+        let faults = effective
         codec.appendStatus(id: requestID, error: error | (faults.errorBits[requestID] ?? 0), parameters: data, to: &bytes)
         var delay = options.returnDelayOverrideMicroseconds ?? motor.returnDelayMicroseconds
         delay = min(delay, options.returnDelayCapMicroseconds)

@@ -2,28 +2,28 @@
 import Glibc
 #endif
 
-/// One emulated servo: its whole control-table memory and a first-order motion model.
+/// One emulated servo: its whole control-table memory, and the shaft behind it
+/// (``VirtualServoMechanics``: simulated motion by default, a twin joint in `sim serve`).
 ///
-/// Motion is computed lazily: every access first advances the motor to the
-/// current time (`advance(to:)`), so no thread ticks while the bus is idle.
-/// Positions live in the encoder's "actual" frame; the homing offset maps them to
-/// what Present_Position reports (Feetech: present = actual − offset, Dynamixel:
+/// The shaft is consulted lazily: every access first advances the motor to the current
+/// time (`advance(to:)`), and every write that changes what the shaft must do tells it
+/// (`follow`). Positions live in the encoder's "actual" frame; the homing offset maps them
+/// to what Present_Position reports (Feetech: present = actual − offset, Dynamixel:
 /// present = actual + offset).
 struct VirtualMotor: Sendable {
     let model: MotorModel
     let table: ControlTable
-    private let motion: VirtualMotionModel
     /// The raw control table, little-endian as on the wire.
     private(set) var memory: [UInt8]
     /// Register covering each byte address, for write-permission checks.
     private let specAtAddress: [RegisterSpec?]
     /// Addresses below this are EEPROM (Feetech 40, Dynamixel X 64).
     private let eepromEnd: Int
-    /// Encoder position in ticks, before the homing offset.
-    private var actualPosition: Double
-    /// Current speed of `actualPosition`, ticks per second.
-    private var velocity = 0.0
-    private var lastUpdate: UInt64
+    private var mechanics: any VirtualServoMechanics
+    /// The shaft at the last advance.
+    private var shaft: VirtualServoReading
+    /// What the shaft was last told to do.
+    private var drive: VirtualServoDrive?
 
     /// Dynamixel Status Return Level (address 68; not in LeRobot's table): 0 ping only,
     /// 1 ping and reads, 2 everything.
@@ -34,11 +34,12 @@ struct VirtualMotor: Sendable {
     private var isFeetech: Bool { model.servoProtocol == .feetech }
 
     /// A motor as LeRobot's motor set-up leaves it: the robot spec's ID, baud rate,
-    /// operating mode and gains; return delay 0; limits 0…4095; at mid position 2048.
-    init(joint: JointSpec, baudRate: Int, motion: VirtualMotionModel, now: UInt64) {
+    /// operating mode and gains; return delay 0; limits 0…4095; with `mechanics` as its shaft
+    /// (the simulated one stands at mid position 2048).
+    init(joint: JointSpec, baudRate: Int, mechanics: any VirtualServoMechanics, now: UInt64) {
         model = joint.model
         table = joint.model.controlTable
-        self.motion = motion
+        self.mechanics = mechanics
         memory = [UInt8](repeating: 0, count: table.size)
         var specs = [RegisterSpec?](repeating: nil, count: table.size)
         for spec in table.registers.values {
@@ -46,8 +47,7 @@ struct VirtualMotor: Sendable {
         }
         specAtAddress = specs
         eepromEnd = table.registers.values.filter { $0.memory == .ram }.map(\.address).min() ?? table.size
-        actualPosition = 2048
-        lastUpdate = now
+        shaft = VirtualServoReading(position: 2048)
 
         let baudCode = model.baudRateTable.first { $0.value == baudRate }?.key ?? 0
         let initial: [Register: Int64]
@@ -78,7 +78,7 @@ struct VirtualMotor: Sendable {
             memory[Self.dynamixelStatusReturnLevelAddress] = 2
         }
         for (register, value) in initial where table.registers[register] != nil { store(value, in: register) }
-        refreshPresentRegisters()
+        advance(to: now)
     }
 
     // MARK: Registers
@@ -115,26 +115,26 @@ struct VirtualMotor: Sendable {
     mutating func setValue(_ value: Int64, of register: Register, now: UInt64) {
         advance(to: now)
         if register == .presentPosition {
-            actualPosition = actual(fromPresent: Double(value))
-            velocity = 0
+            mechanics.place(at: actual(fromPresent: Double(value)), now: now)
         } else {
             store(value, in: register)
         }
-        refreshPresentRegisters()
+        tellShaft(now: now)
     }
 
     /// Puts the motor as `pirl-robot calibrate` leaves it with `joint`: the Homing_Offset, the
     /// range as Min/Max_Position_Limit, the drive mode in Drive_Mode bit 0 where the model has
     /// that register (Feetech keeps it in software only); then at rest in the middle of the range,
-    /// goal included, so a client's first torque-on holds it there.
+    /// goal included, so a client's first torque-on holds it there. A shaft that cannot be
+    /// moved by hand (a twin joint) stays where it is, and that becomes the goal.
     mutating func calibrate(as joint: JointCalibration, now: UInt64) {
         store(Int64(joint.homingOffset), in: .homingOffset)
         store(Int64(joint.rangeMin), in: .minPositionLimit)
         store(Int64(joint.rangeMax), in: .maxPositionLimit)
         if let driveMode = value(of: .driveMode) { store(driveMode & ~1 | Int64(joint.driveMode & 1), in: .driveMode) }
-        let middle = Int64((joint.rangeMin + joint.rangeMax) / 2)
-        store(middle, in: .goalPosition)
-        setValue(middle, of: .presentPosition, now: now)
+        let middle = Double((joint.rangeMin + joint.rangeMax) / 2)
+        mechanics.place(at: actual(fromPresent: middle), now: now)
+        holdWhereItStands(now: now)
     }
 
     /// Whether the motor sends a status packet for `instruction` (Feetech
@@ -196,7 +196,7 @@ struct VirtualMotor: Sendable {
             }
             memory = proposed
         }
-        refreshPresentRegisters()
+        tellShaft(now: now)
         return 0
     }
 
@@ -213,8 +213,8 @@ struct VirtualMotor: Sendable {
         advance(to: now)
         store(0, in: .torqueEnable)
         store(0, in: .hardwareErrorStatus)
-        store(Int64(present(fromActual: actualPosition).rounded()), in: .goalPosition)
-        refreshPresentRegisters()
+        store(Int64(present(fromActual: shaft.position).rounded()), in: .goalPosition)
+        tellShaft(now: now)
     }
 
     // MARK: Motion
@@ -229,59 +229,53 @@ struct VirtualMotor: Sendable {
         isFeetech ? present + homingOffset : present - homingOffset
     }
 
-    /// Top speed: the motor's own speed register when set, else the model's limit.
-    private var speedLimit: Double {
-        let fastest = motion.maxSpeedTicksPerSecond
-        if isFeetech {
-            let goalSpeed = Double(abs(value(of: .goalVelocity) ?? 0))
-            return goalSpeed > 0 ? min(fastest, goalSpeed) : fastest
-        }
-        let profile = Double(value(of: .profileVelocity) ?? 0)
-        return profile > 0 ? min(fastest, profile * Self.dynamixelTicksPerSecondPerVelocityUnit) : fastest
+    /// The speed the motor's own register asks for, ticks per second; nil: as fast as it can.
+    private var speedRegister: Double? {
+        let speed = isFeetech ? Double(abs(value(of: .goalVelocity) ?? 0))
+            : Double(value(of: .profileVelocity) ?? 0) * Self.dynamixelTicksPerSecondPerVelocityUnit
+        return speed > 0 ? speed : nil
     }
 
-    /// Moves the motor to where it is at `now`: a speed-limited ramp while the error
-    /// is larger than speed × time constant, then an exponential approach.
+    /// What the registers ask of the shaft now.
+    private var requestedDrive: VirtualServoDrive {
+        VirtualServoDrive(goal: actual(fromPresent: Double(value(of: .goalPosition) ?? 0)), torqueEnabled: torqueEnabled,
+                          speedLimit: speedRegister)
+    }
+
+    /// Brings the motor to `now`: the shaft advanced, a reset arm's goal and torque taken over,
+    /// the Present_* registers refreshed.
     mutating func advance(to now: UInt64) {
-        var dt = now > lastUpdate ? Double(now - lastUpdate) / 1e9 : 0
-        lastUpdate = max(lastUpdate, now)
-        guard torqueEnabled, let goal = value(of: .goalPosition) else {
-            velocity = 0
+        shaft = mechanics.advance(to: now)
+        if shaft.wasReset {
+            // The twin put the arm back at rest and holds it there: so does the servo.
+            store(1, in: .torqueEnable)
+            holdWhereItStands(now: now)
+        } else {
             refreshPresentRegisters()
-            return
         }
-        let target = actual(fromPresent: Double(goal))
-        let tau = max(motion.timeConstantSeconds, 1e-6)
-        let vmax = max(speedLimit, 1e-6)
-        var error = target - actualPosition
-        let direction: Double = error < 0 ? -1 : 1
-        let rampUntil = vmax * tau  // below this error the exponential is slower than vmax
-        if abs(error) > rampUntil {
-            let rampTime = (abs(error) - rampUntil) / vmax
-            if dt <= rampTime {
-                actualPosition += direction * vmax * dt
-                velocity = direction * vmax
-                refreshPresentRegisters()
-                return
-            }
-            dt -= rampTime
-            error = direction * rampUntil
-        }
-        error *= exp(-dt / tau)
-        if abs(error) < 0.5 { error = 0 }  // within the encoder's resolution: arrived
-        actualPosition = target - error
-        velocity = error / tau
-        refreshPresentRegisters()
     }
 
-    /// Writes position, velocity, load, current and Moving from the motion state.
-    private mutating func refreshPresentRegisters() {
-        let presentPosition = present(fromActual: actualPosition)
-        store(Int64(presentPosition.rounded()), in: .presentPosition)
-        var load = 0.0
-        if torqueEnabled, let goal = value(of: .goalPosition) {
-            load = min(1000, max(-1000, (Double(goal) - presentPosition) * motion.loadPerTickOfError))
+    /// Makes where the shaft stands the goal.
+    private mutating func holdWhereItStands(now: UInt64) {
+        shaft = mechanics.advance(to: now)
+        store(Int64(present(fromActual: shaft.position).rounded()), in: .goalPosition)
+        tellShaft(now: now)
+    }
+
+    /// Tells the shaft what the registers now ask when that changed, then advances.
+    private mutating func tellShaft(now: UInt64) {
+        let requested = requestedDrive
+        if requested != drive {
+            mechanics.follow(requested, at: now)
+            drive = requested
         }
+        advance(to: now)
+    }
+
+    /// Writes position, velocity, load, current and Moving from the shaft.
+    private mutating func refreshPresentRegisters() {
+        store(Int64(present(fromActual: shaft.position).rounded()), in: .presentPosition)
+        let velocity = shaft.velocity, load = min(1000, max(-1000, shaft.load))
         if isFeetech {
             store(Int64(velocity.rounded()), in: .presentVelocity)
             store(Int64(load.rounded()), in: .presentLoad)
@@ -291,6 +285,6 @@ struct VirtualMotor: Sendable {
             store(Int64(load.rounded()), in: .presentLoad)  // XL430: 0.1 % units
             store(Int64((load * 1.75).rounded()), in: .presentCurrent)  // XL330: mA, 1.75 A at full load
         }
-        store(velocity != 0 ? 1 : 0, in: .moving)
+        store(shaft.isMoving ? 1 : 0, in: .moving)
     }
 }

@@ -7,7 +7,8 @@ import Glibc
 /// USB-serial adapter and talk Feetech or Dynamixel 2.0 to the robot's motors.
 ///
 /// Every motor has its full control table, moves toward its goal while torque is on
-/// (first-order, speed-limited, computed lazily from the monotonic clock), follows
+/// (first-order, speed-limited, computed lazily from the monotonic clock; or as the
+/// shaft in `options.mechanics` says, e.g. a joint of the MuJoCo twin), follows
 /// its family's EEPROM rules, waits its return delay, and can be made to fail
 /// (`VirtualBusFaults`). One dedicated thread serves the pty; the inspection and
 /// set-up methods may be called from any thread.
@@ -38,6 +39,9 @@ public final class VirtualServoBus: Sendable {
         if let calibration = options.calibration, calibration.robot != robot {
             throw VirtualBusError.calibrationForAnotherRobot(calibration: calibration.robot.displayName,
                                                              robot: robot.displayName)
+        }
+        if let mechanics = options.mechanics, mechanics.count != robot.joints.count {
+            throw VirtualBusError.mechanicsCount(given: mechanics.count, motors: robot.joints.count)
         }
         self.robot = robot
         terminal = try PseudoTerminal.open(linkPath: options.linkPath)

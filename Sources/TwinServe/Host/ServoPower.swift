@@ -8,6 +8,8 @@ struct ServoPower {
     private let actuators: [Int]
     /// kp (gain 0), −kp and −kv (bias 1 and 2) of each joint's actuator, as built.
     private let nominal: [(gain: Double, bias1: Double, bias2: Double)]
+    /// The upper end of each actuator's force range (the STS3215 stall torque for the arm).
+    private let forceLimits: [Double]
     private(set) var enabled: [Bool]
 
     init(model: MuJoCoModel, actuators: [Int]) {
@@ -17,7 +19,15 @@ struct ServoPower {
         nominal = actuators.map { a in
             (m.actuator_gainprm[a * Int(mjNGAIN)], m.actuator_biasprm[a * Int(mjNBIAS) + 1], m.actuator_biasprm[a * Int(mjNBIAS) + 2])
         }
+        forceLimits = actuators.map { a in m.actuator_forcerange[2 * a + 1] }
         enabled = [Bool](repeating: true, count: actuators.count)
+    }
+
+    /// Joint `joint`'s actuator force as a fraction of its limit, −1…1 (0 while limp).
+    func effort(of joint: Int, in data: MuJoCoData) -> Double {
+        let limit = forceLimits[joint]
+        guard limit > 0 else { return 0 }
+        return min(1, max(-1, data.pointer.pointee.actuator_force[actuators[joint]] / limit))
     }
 
     /// Powers joint `joint` on or off (a no-op when it already is).

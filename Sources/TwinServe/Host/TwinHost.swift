@@ -22,6 +22,7 @@ public final class TwinHost: @unchecked Sendable {
     private let results: EpisodeResultsLog?
     private let onEpisodeEnd: (@Sendable (EpisodeRecord) -> Void)?
     private var power: ServoPower
+    private var setpoints: ServoSetpoints
     private var command: TwinJointCommand
     private var jointState: TwinJointState
     private var episodeSteps = 0, tick = 0, nextTickAt = 0, episodeSkipped = 0
@@ -51,6 +52,7 @@ public final class TwinHost: @unchecked Sendable {
         }
         let joints = environment.layout.actuators.count
         power = ServoPower(model: environment.model, actuators: environment.layout.actuators)
+        setpoints = ServoSetpoints(jointCount: joints)
         command = TwinJointCommand(goals: [Double](repeating: 0, count: joints))
         jointState = TwinJointState(jointCount: joints)
         beginEpisode(0)
@@ -127,11 +129,14 @@ public final class TwinHost: @unchecked Sendable {
     /// One physics step under the port's command, the arm reported, the task checked at tick ends.
     private func step() {
         port.readCommand(into: &command)
-        let layout = environment.layout, ctrl = environment.data.ctrl
+        let layout = environment.layout, ctrl = environment.data.ctrl, timestep = environment.model.timestep
         for joint in command.goals.indices {
             let kind = layout.kinds[joint]
             let goal = TwinJointUnits.clamp(command.goals[joint], joint: joint, kind: kind)
-            ctrl[layout.actuators[joint]] = TwinJointUnits.mjcfValue(fromJointUnits: goal, kind: kind)
+            let setpoint = setpoints.advance(joint: joint, toward: goal, speedLimit: command.speedLimits[joint],
+                                             torqueEnabled: command.torqueEnabled[joint],
+                                             present: jointState.positions[joint], seconds: timestep)
+            ctrl[layout.actuators[joint]] = TwinJointUnits.mjcfValue(fromJointUnits: setpoint, kind: kind)
             power.set(command.torqueEnabled[joint], joint: joint)
         }
         environment.data.step()
@@ -149,6 +154,7 @@ public final class TwinHost: @unchecked Sendable {
             let kind = layout.kinds[joint]
             jointState.positions[joint] = TwinJointUnits.jointUnits(fromMJCF: data.qpos[layout.jointQpos[joint]], kind: kind)
             jointState.velocities[joint] = TwinJointUnits.jointUnits(fromMJCF: data.qvel[layout.jointDofs[joint]], kind: kind)
+            jointState.efforts[joint] = power.effort(of: joint, in: data)
         }
         jointState.episodeTime = Double(episodeSteps) * environment.model.timestep
         port.publish(jointState)
@@ -196,6 +202,7 @@ public final class TwinHost: @unchecked Sendable {
             command.goals[joint] = rest[joint]
             command.torqueEnabled[joint] = true
         }
+        setpoints.reset(to: rest)
         port.episodeDidStart(restPose: rest)
         jointState.episode = index
         reportJoints()

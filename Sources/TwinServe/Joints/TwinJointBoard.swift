@@ -44,6 +44,27 @@ public final class TwinJointBoard: TwinJointPort {
         }
     }
 
+    /// Sets everything a servo tells its joint at once: goal (joint units), torque enable and
+    /// speed limit (joint units per second; infinity: none). Returns the episodes begun so far,
+    /// so the caller knows its command is newer than the last reset.
+    @discardableResult
+    public func drive(joint: Int, goal: Double, torqueEnabled: Bool, speedLimit: Double) -> Int {
+        registers.withLock { registers in
+            registers.command.goals[joint] = goal
+            registers.command.torqueEnabled[joint] = torqueEnabled
+            registers.command.speedLimits[joint] = speedLimit
+            return registers.episodes
+        }
+    }
+
+    /// One joint as last reported (allocates nothing, for a bus reading it at every packet).
+    public func reading(joint: Int) -> TwinJointReading {
+        registers.withLock { registers in
+            TwinJointReading(position: registers.state.positions[joint], velocity: registers.state.velocities[joint],
+                             effort: registers.state.efforts[joint], episodesStarted: registers.episodes)
+        }
+    }
+
     /// The command now in the registers.
     public var command: TwinJointCommand { registers.withLock { $0.command } }
 
@@ -60,6 +81,7 @@ public final class TwinJointBoard: TwinJointPort {
             for joint in command.goals.indices where joint < registers.command.goals.count {
                 command.goals[joint] = registers.command.goals[joint]
                 command.torqueEnabled[joint] = registers.command.torqueEnabled[joint]
+                command.speedLimits[joint] = registers.command.speedLimits[joint]
             }
         }
     }
@@ -69,6 +91,7 @@ public final class TwinJointBoard: TwinJointPort {
             for joint in state.positions.indices where joint < registers.state.positions.count {
                 registers.state.positions[joint] = state.positions[joint]
                 registers.state.velocities[joint] = state.velocities[joint]
+                registers.state.efforts[joint] = state.efforts[joint]
             }
             registers.state.episodeTime = state.episodeTime
             registers.state.episode = state.episode
@@ -80,8 +103,21 @@ public final class TwinJointBoard: TwinJointPort {
             for joint in registers.command.goals.indices where joint < restPose.count {
                 registers.command.goals[joint] = restPose[joint]
                 registers.command.torqueEnabled[joint] = true
+                registers.command.speedLimits[joint] = .infinity
             }
             registers.episodes += 1
         }
     }
+}
+
+/// One joint of a ``TwinJointBoard`` as the twin last reported it.
+public struct TwinJointReading: Sendable, Equatable {
+    /// Present position, joint units.
+    public var position: Double
+    /// Present velocity, joint units per second.
+    public var velocity: Double
+    /// Actuator force over its limit, −1…1.
+    public var effort: Double
+    /// Episodes begun so far: a change means the twin reset the arm to rest.
+    public var episodesStarted: Int
 }

@@ -20,17 +20,22 @@ public protocol TwinJointPort: AnyObject, Sendable {
     func episodeDidStart(restPose: [Double])
 }
 
-/// What the servos are told: a goal position and torque enable per joint.
+/// What the servos are told: a goal position, torque enable and speed limit per joint.
 public struct TwinJointCommand: Sendable, Equatable {
     /// Goal positions, joint units; clamped to the joints' ranges by the host.
     public var goals: [Double]
     /// Torque enable; a joint with torque off is limp (its actuator exerts no force).
     public var torqueEnabled: [Bool]
+    /// Top speed of each servo's setpoint toward its goal, joint units per second, as a
+    /// servo's speed register sets it; infinity: the goal at once, only the actuator's
+    /// torque limit and the joint's damping slow the arm.
+    public var speedLimits: [Double]
 
-    /// A command holding `goals` with torque on everywhere.
-    public init(goals: [Double], torqueEnabled: [Bool]? = nil) {
+    /// A command holding `goals` with torque on everywhere and no speed limit.
+    public init(goals: [Double], torqueEnabled: [Bool]? = nil, speedLimits: [Double]? = nil) {
         self.goals = goals
         self.torqueEnabled = torqueEnabled ?? [Bool](repeating: true, count: goals.count)
+        self.speedLimits = speedLimits ?? [Double](repeating: .infinity, count: goals.count)
     }
 }
 
@@ -40,6 +45,9 @@ public struct TwinJointState: Sendable, Equatable {
     public var positions: [Double]
     /// Present velocities, joint units per second.
     public var velocities: [Double]
+    /// Force of each joint's actuator as a fraction of its limit (−1…1; the arm's limit is the
+    /// STS3215 stall torque): what a servo reports as its load.
+    public var efforts: [Double]
     /// Seconds since the current episode began (twin time, which runs with the wall clock).
     public var episodeTime: Double
     /// The current episode (0 for the first).
@@ -49,6 +57,7 @@ public struct TwinJointState: Sendable, Equatable {
     public init(jointCount: Int) {
         positions = [Double](repeating: 0, count: jointCount)
         velocities = positions
+        efforts = positions
         episodeTime = 0
         episode = 0
     }

@@ -7,15 +7,18 @@ import Synchronization
 import TwinServe
 
 extension PirlRobot.Sim {
-    /// `pirl-robot sim serve`: the twin in real time behind V4L2 cameras (and, next, a servo bus).
+    /// `pirl-robot sim serve`: the twin in real time behind V4L2 cameras and a Feetech servo bus.
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the MuJoCo twin in wall-clock real time behind V4L2 cameras, episode after episode.",
+            abstract: "Serve the MuJoCo twin in wall-clock real time behind V4L2 cameras and a servo bus, episode after episode.",
             discussion: """
                 The twin steps its physics at 500 Hz with the wall clock, whatever its clients do. Each \
                 camera is rendered at its native size at --camera-fps, MJPEG-encoded and published under \
                 --cameras: `run --camera front=DIR/front --camera wrist=DIR/wrist` captures them through \
-                libv4l2 with the fake camera plugin (./scripts/install-fake-camera.sh). When the task \
+                libv4l2 with the fake camera plugin (./scripts/install-fake-camera.sh). With --link the \
+                servos answer Feetech packets on a pty linked there, each motor a twin joint calibrated \
+                as --calibration says (default: the same as calibration/twin_so101.json): \
+                `run --port LINK --calibration FILE` drives it as it drives a real arm. When the task \
                 succeeds or times out the episode is recorded (one JSON line to --results), the scene is \
                 reset with the arm at rest and the next episode starts. Ctrl-C stops; a summary line ends \
                 stdout. See docs/sim-serve.md.
@@ -33,8 +36,15 @@ extension PirlRobot.Sim {
         @Option(help: "Path of the servo bus link (a pty symlink) clients open as --port.")
         var link: String?
 
-        @Option(help: "Calibration file (LeRobot format) the emulated motors' EEPROM follows, e.g. calibration/twin_so101.json.")
+        @Option(help: "Calibration file (LeRobot format) the twin's servos are mounted and their EEPROM set by (default: as calibration/twin_so101.json).")
         var calibration: String?
+
+        @Flag(inversion: .prefixedNo,
+              help: "With --link, start the physics and episode 0 at the client's first write on the bus.")
+        var waitForClient = true
+
+        @OptionGroup(title: "Servo bus faults (with --link)")
+        var busFaults: BusFaultOptions
 
         @Option(help: "Folder for the camera devices (created if missing): DIR/front, DIR/wrist.")
         var cameras: String
@@ -79,15 +89,22 @@ extension PirlRobot.Sim {
             if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
             if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
             if let episodeSeconds, !(episodeSeconds > 0) { throw ValidationError("--episode-seconds must be positive") }
-            if let calibration {
-                do { _ = try Calibration.load(from: calibration, robot: .so101) } catch {
-                    throw ValidationError("--calibration \(calibration): \(error)")
-                }
-            }
+            _ = try servoCalibration
+            if busFaults.anyFault && link == nil { throw ValidationError("the servo bus faults need the bus: add --link PATH") }
             do { try publishing.validate() } catch { throw ValidationError("\(error)") }
             let names = TwinCamera.all.map(\.name)
             for fault in try faults where !names.contains(fault.camera) {
                 throw ValidationError("unknown camera '\(fault.camera)' in a camera fault; the twin's cameras: \(names.joined(separator: ", "))")
+            }
+        }
+
+        /// The calibration the servos are mounted with: the file's, or the built-in twin one.
+        var servoCalibration: Calibration {
+            get throws {
+                guard let calibration else { return TwinCalibration.so101 }
+                do { return try Calibration.load(from: calibration, robot: .so101) } catch {
+                    throw ValidationError("--calibration \(calibration): \(error)")
+                }
             }
         }
 
@@ -134,17 +151,27 @@ extension PirlRobot.Sim {
                 try TwinCameraPublisher(camera: camera, directory: cameras, scene: host.scene, options: publishing)
             }
             defer { publishers.forEach { $0.stop() } }
-            let bus = try attachServoBus(link: link, calibration: calibration, port: board)
+            let bus = try attachServoBus(link: link, port: board)
+            defer { bus?.stop() }
             let devices = publishers.map { "\($0.camera.name)=\($0.markerPath)" }.joined(separator: " ")
-            print("sim serve: so101 twin, task \(task.rawValue), seed \(seed); cameras \(devices); servo bus \(bus)")
+            let busNote = bus.map { "\($0.linkPath ?? $0.path) (\($0.path)), calibration \(calibration ?? "built-in twin_so101")" }
+            print("sim serve: so101 twin, task \(task.rawValue), seed \(seed); cameras \(devices); servo bus \(busNote ?? "none (the arm holds its rest pose)")")
             fflush(nil)
 
             for publisher in publishers { try publisher.start() }
-            try host.start()
+            // A client takes seconds to load its policy and check the arm: with a bus, episode 0
+            // begins when it first writes (torque, goals), not before.
+            var waiting = bus != nil && waitForClient
+            if !waiting { try host.start() }
             var schedule = CameraFaultSchedule(try faults)
             let started = Date()
             while !stop.load(ordering: .relaxed), !host.isFinished {
                 usleep(50_000)
+                if waiting, let bus, bus.statistics.writePackets > 0 {
+                    try host.start()
+                    waiting = false
+                    FileHandle.standardError.write(Data("sim serve: a client wrote to the bus; episode 0 begins\n".utf8))
+                }
                 let elapsed = Date().timeIntervalSince(started)
                 for line in try schedule.apply(at: elapsed, to: publishers) {
                     FileHandle.standardError.write(Data("sim serve: \(line)\n".utf8))
@@ -154,23 +181,29 @@ extension PirlRobot.Sim {
             }
             host.requestStop()
             host.wait()
+            bus?.stop()
             publishers.forEach { $0.stop() }
             let frames = publishers.map { p in
                 let s = p.statistics
                 return "\(p.camera.name) \(s.frames) frames (render \(String(format: "%.1f", s.meanRenderMilliseconds)) ms, encode \(String(format: "%.1f", s.meanEncodeMilliseconds)) ms, late \(s.lateFrames))"
             }.joined(separator: ", ")
-            print("sim serve: \(host.summary.line); skipped \(host.skippedSteps) physics steps; \(frames)")
+            let packets = bus.map { b in
+                let s = b.statistics
+                return "; bus \(s.packetsReceived) packets, \(s.repliesSent) replies (\(s.repliesDropped) dropped, \(s.repliesCorrupted) corrupted)"
+            } ?? ""
+            print("sim serve: \(host.summary.line); skipped \(host.skippedSteps) physics steps; \(frames)\(packets)")
             if let failure = host.failure { throw failure }
         }
 
-        /// The seam for the servo bus: the Feetech pty at `link` whose motor registers are
-        /// `port` (goal position and torque enable in, present position out), its EEPROM as
-        /// `calibration` leaves it. Returns how the bus is reached, for the banner.
-        private func attachServoBus(link: String?, calibration: String?, port: TwinJointBoard) throws -> String {
-            guard let link else { return "none (the arm holds its rest pose)" }
-            // Issue 29's serial step connects the virtual Feetech bus to `port` here.
-            FileHandle.standardError.write(Data("sim serve: the servo bus on \(link) is not wired yet; the arm holds its rest pose\n".utf8))
-            return "\(link) not wired yet"
+        /// The Feetech bus on a pty linked at `link` whose motors are the twin's joints on `port`,
+        /// mounted and with EEPROM as the calibration says, the fault flags in force; started.
+        /// Nil without `link`: the arm then holds its rest pose.
+        private func attachServoBus(link: String?, port: TwinJointBoard) throws -> VirtualServoBus? {
+            guard let link else { return nil }
+            let base = try busFaults.busOptions(seed: seed, linkPath: link)
+            let bus = try TwinServoBus.make(board: port, calibration: try servoCalibration, base: base)
+            try bus.start()
+            return bus
         }
 
         /// Turns SIGINT / SIGTERM into `handler` (on a dispatch queue).

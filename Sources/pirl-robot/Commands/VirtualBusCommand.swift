@@ -28,31 +28,11 @@ extension PirlRobot {
         @Option(help: "Seed of the fault generator.")
         var seed: UInt64 = 1
 
-        @Option(name: .customLong("drop-replies"), help: "Fraction (0…1) of replies never sent.")
-        var dropReplies: Double = 0
-
-        @Option(name: .customLong("corrupt-replies"), help: "Fraction (0…1) of replies sent with a bad checksum.")
-        var corruptReplies: Double = 0
-
-        @Option(name: .customLong("error-bits"), parsing: .singleValue,
-                help: "ID=BITS: OR BITS (decimal or 0x hex) into every reply of motor ID; repeatable.")
-        var errorBits: [String] = []
-
-        @Option(name: .customLong("vanish-after"), help: "Stop answering altogether after this many seconds.")
-        var vanishAfter: Double?
-
-        @Option(name: .customLong("silent-id"), parsing: .singleValue,
-                help: "A motor ID that behaves as unplugged; repeatable.")
-        var silentIDs: [MotorID] = []
-
-        @Option(name: .customLong("return-delay-us"), help: "Use this return delay (µs) for every motor.")
-        var returnDelayMicroseconds: Int?
+        @OptionGroup(title: "Faults")
+        var faults: BusFaultOptions
 
         @Option(name: .customLong("max-speed"), help: "Top motor speed in ticks per second.")
         var maxSpeed: Double = VirtualMotionModel().maxSpeedTicksPerSecond
-
-        @Flag(name: .customLong("ignore-baud"), help: "Answer at any baud rate the client sets.")
-        var ignoreBaud = false
 
         @Option(help: "Start the arm calibrated as this LeRobot calibration file says, every joint mid-range.")
         var calibration: String?
@@ -61,40 +41,16 @@ extension PirlRobot {
             guard RobotSpec.named(robot) != nil else {
                 throw ValidationError("unknown robot '\(robot)'; choose one of: \(RobotSpec.all.map(\.name).joined(separator: ", ")).")
             }
-            for (name, value) in [("--drop-replies", dropReplies), ("--corrupt-replies", corruptReplies)]
-            where !(0...1).contains(value) {
-                throw ValidationError("\(name) must be a fraction between 0 and 1, got \(value).")
-            }
             if maxSpeed <= 0 { throw ValidationError("--max-speed must be > 0 ticks per second, got \(maxSpeed).") }
-            if let vanishAfter, vanishAfter < 0 { throw ValidationError("--vanish-after must be ≥ 0, got \(vanishAfter).") }
-            _ = try parsedErrorBits()
-        }
-
-        /// Parses `ID=BITS` pairs such as `3=0x20`.
-        func parsedErrorBits() throws -> [MotorID: UInt8] {
-            var result: [MotorID: UInt8] = [:]
-            for item in errorBits {
-                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                let bits = parts.count == 2
-                    ? (parts[1].hasPrefix("0x") ? UInt8(parts[1].dropFirst(2), radix: 16) : UInt8(parts[1])) : nil
-                guard parts.count == 2, let id = MotorID(parts[0]), let bits else {
-                    throw ValidationError("--error-bits expects ID=BITS such as 3=0x20, got '\(item)'.")
-                }
-                result[id] = bits
-            }
-            return result
         }
 
         func run() throws {
             let spec = RobotSpec.named(robot)!
-            let faults = VirtualBusFaults(
-                dropReplyProbability: dropReplies, corruptChecksumProbability: corruptReplies,
-                errorBits: try parsedErrorBits(), vanishAfterSeconds: vanishAfter, silentIDs: Set(silentIDs))
             // Loaded here rather than in validate(): a bad file is then one line, without the usage text.
             let calibrated = try calibration.map { file throws(CalibrationError) in try Calibration.load(from: file, robot: spec) }
-            let options = VirtualBusOptions(
-                seed: seed, faults: faults, motion: VirtualMotionModel(maxSpeedTicksPerSecond: maxSpeed), linkPath: link,
-                returnDelayOverrideMicroseconds: returnDelayMicroseconds, checkBaudRate: !ignoreBaud, calibration: calibrated)
+            var options = try faults.busOptions(seed: seed, linkPath: link)
+            options.motion = VirtualMotionModel(maxSpeedTicksPerSecond: maxSpeed)
+            options.calibration = calibrated
 
             // Block the signals before the serving thread exists so it inherits the mask
             // and only sigwait below receives them.

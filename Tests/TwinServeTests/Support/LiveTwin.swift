@@ -46,28 +46,6 @@ final class LiveTwin {
     }
 }
 
-/// Polls `condition` every 5 ms until it holds or `seconds` pass; returns its last value.
-func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = MonotonicTime.nanoseconds() + UInt64(seconds * 1e9)
-    while MonotonicTime.nanoseconds() < deadline {
-        if condition() { return true }
-        usleep(5_000)
-    }
-    return condition()
-}
-
-/// The CameraError `body` throws, nil when it throws nothing (or something else).
-func cameraError(_ body: () throws -> Void) -> CameraError? {
-    do {
-        try body()
-        return nil
-    } catch let error as CameraError {
-        return error
-    } catch {
-        return nil
-    }
-}
-
 /// Milliseconds between two CLOCK_MONOTONIC instants (signed).
 func milliseconds(from start: UInt64, to end: UInt64) -> Double {
     (Double(end) - Double(start)) / 1e6

@@ -1,0 +1,25 @@
+import RobotIO
+
+/// The served twin's servo bus: `VirtualServoBus`'s Feetech protocol engine with every
+/// motor's shaft a twin joint on a ``TwinJointBoard`` (``TwinServoMechanics``), mounted as
+/// the calibration says, with that calibration's offsets and limits in EEPROM at start.
+public enum TwinServoBus {
+    /// `base` (faults, link, return delay…) with the twin's joints as the motors' shafts and
+    /// `calibration` in their EEPROM. Build it after the ``TwinHost``: each motor's first
+    /// reading takes over the rest pose the host holds.
+    public static func options(board: TwinJointBoard, calibration: Calibration = TwinCalibration.so101,
+                               base: VirtualBusOptions = .init()) -> VirtualBusOptions {
+        var options = base
+        options.calibration = calibration
+        options.mechanics = calibration.joints.indices.map { joint in
+            TwinServoMechanics(board: board, joint: joint, mount: TwinServoMount(calibration: calibration, joint: joint))
+        }
+        return options
+    }
+
+    /// The bus, not yet started (`start()`, and `stop()` when done).
+    public static func make(board: TwinJointBoard, calibration: Calibration = TwinCalibration.so101,
+                            base: VirtualBusOptions = .init()) throws -> VirtualServoBus {
+        try VirtualServoBus(robot: .so101, options: options(board: board, calibration: calibration, base: base))
+    }
+}
