@@ -7,7 +7,7 @@ BIN = .build/debug/pirl-robot
 # (tick jitter, inference latency) are several times worse and mislead newcomers.
 RELEASE_BIN = .build/release/pirl-robot
 
-.PHONY: deps build build-release demo demo-bus test swift-test peer-test bench clean
+.PHONY: deps build build-release demo demo-sim demo-bus test swift-test peer-test bench clean
 
 deps:
 	./scripts/install-deps.sh
@@ -18,8 +18,14 @@ build: deps
 build-release: deps
 	$(SWIFT) build -c release
 
+# The twin served behind a pty and V4L2 cameras, driven by the unchanged `run` (the camera
+# plugin comes with deps: scripts/install-deps.sh runs scripts/install-fake-camera.sh).
 demo: build-release
 	./scripts/demo.sh $(RELEASE_BIN)
+
+# The twin stepped in-process by `run --sim`: one episode with the state checkpoint.
+demo-sim: build-release
+	./scripts/demo-sim.sh $(RELEASE_BIN)
 
 # The servo-bus walk-through: a virtual SO-101 driven through scan, torque, move, read back.
 demo-bus: build-release

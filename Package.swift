@@ -92,7 +92,8 @@ let package = Package(
         // rendered, MJPEG-encoded and published into frame rings (docs/sim-serve.md).
         .target(
             name: "TwinServe",
-            dependencies: ["SimTrainer", "Camera", "RobotIO", "CFrameRing", "CMuJoCo", "CTurboJPEG"]
+            dependencies: ["SimTrainer", "Camera", "RobotIO", "CFrameRing", "CMuJoCo", "CTurboJPEG",
+                           .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "pirl-robot",

@@ -24,6 +24,8 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
     case needsObjectState(features: Int)
     /// A chunk source returned the wrong number of values.
     case chunkShape(expected: Int, found: Int)
+    /// The prompt file holds no instruction to start with.
+    case promptFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum RuntimeSetupError: Error, Sendable, Equatable, CustomStringConvertib
             "the simulated robot was read before it was configured"
         case let .chunkShape(expected, found):
             "the policy returned \(found) values per chunk, expected \(expected) (horizon × joints)"
+        case let .promptFile(path, reason):
+            "--prompt-file \(path): \(reason); it must hold the instruction (e.g. \"put the red cube on the blue plate\")"
         }
     }
 }

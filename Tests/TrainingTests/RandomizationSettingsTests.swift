@@ -41,6 +41,22 @@ struct RandomizationSettingsTests {
         #expect(configuration.backgroundImage == photo)
     }
 
+    @Test func aSavedCameraPoseReachesTheSimulator() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pirl-pose-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var pose = TwinCameraPose.front
+        pose.position = Vector3(0.40, 0.02, 0.25)
+        pose.fovy = 50
+        try pose.write(to: path)
+        let config = try TrainingConfig(yaml: "environment:\n  task: place\n  cameraPose: \(path)\n")
+        let configuration = try SimTrainingBackend(policy: config.policy).configuration(config.environment)
+        #expect(configuration.cameraPose == pose)
+        FileManager.default.createFile(atPath: path, contents: Data("{\"camera\": \"front\"}".utf8))
+        do { _ = try TrainingConfig(yaml: "environment:\n  cameraPose: \(path)\n"); Issue.record("a broken pose file accepted") } catch {
+            #expect(error.field == "environment.cameraPose" && error.value == path, "\(error)")
+        }
+    }
+
     /// The bundled camera checkpoint loads as a student of its own config's network, bit for bit; a
     /// student of another network is refused, naming the setting.
     @Test func theInitialStudentMustBeTheConfiguredNetwork() throws {

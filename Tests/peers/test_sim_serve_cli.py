@@ -38,12 +38,30 @@ def serve(*args):
     (["--calibration", "/nonexistent/calibration.json"], "--calibration /nonexistent/calibration.json"),
     (["--error-bits", "3=0x20"], "the servo bus faults need the bus: add --link PATH"),
     (["--link", "/tmp/x", "--error-bits", "3"], "--error-bits expects ID=BITS"),
+    (["--linger", "2"], "--linger keeps the servo bus answering: add --link PATH"),
+    (["--servo-model", "/nonexistent/arm.yaml"], "--servo-model /nonexistent/arm.yaml: cannot read it"),
+    (["--camera-pose", "/nonexistent/pose.json"], "camera pose /nonexistent/pose.json: no such file"),
 ])
 def test_bad_options_are_refused(tmp_path, args, message):
     result = subprocess.run([BINARY, "sim", "serve", "--cameras", str(tmp_path / "cams"), *args],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("model, message", [
+    ("arm: {kpp: 50}\n", "unknown key 'arm.kpp' (known: kp, damping, armature, friction, torque_limit)"),
+    ("joints: {elbow: {kp: 50}}\n", "unknown joint 'joints.elbow'"),
+    ("latency_ms: soon\n", "latency_ms must be a number ≥ 0, got soon"),
+])
+def test_a_bad_servo_model_is_refused_in_one_line(tmp_path, model, message):
+    path = tmp_path / "arm.yaml"
+    path.write_text(model)
+    result = subprocess.run([BINARY, "sim", "serve", "--cameras", str(tmp_path / "cams"), "--servo-model", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: --servo-model {path}: {message}"), result.stderr
 
 
 def test_unwritable_cameras_folder(tmp_path):

@@ -26,14 +26,21 @@ CHECKPOINT = str(REPO_ROOT / "checkpoints/place-camera")
 pytestmark = pytest.mark.skipif(not PLUGIN.exists(), reason="run ./scripts/install-fake-camera.sh")
 
 
-def run_policy(twin, seconds, *extra_args):
+def run_policy(twin, seconds, *extra_args, prompt=("--prompt", "put the cube on the plate")):
     """`run` on the served twin as on an arm; returns (exit code, stdout, stderr)."""
     result = subprocess.run(
         [BINARY, "run", "--robot", "so101", "--port", twin.link, "--calibration", CALIBRATION,
          "--camera", f"front={twin.front}", "--camera", f"wrist={twin.wrist}", "--checkpoint", CHECKPOINT,
-         "--prompt", "put the cube on the plate", "--duration", str(seconds), "--no-realtime", *extra_args],
+         *prompt, "--duration", str(seconds), "--no-realtime", *extra_args],
         capture_output=True, text=True, timeout=seconds + 60)
     return result.returncode, result.stdout, result.stderr
+
+
+def twin_instruction(seed, episode):
+    """The instruction of episode `episode` of a `place` run seeded `seed` (as `sim snapshot` prints it)."""
+    out = subprocess.run([BINARY, "sim", "snapshot", "--task", "place", "--seed", str(seed), "--episode", str(episode),
+                          "--width", "16", "--height", "16", "--out", os.devnull], capture_output=True, text=True, check=True).stdout
+    return re.search(r'"([^"]+)"', out).group(1)
 
 
 def held_ticks(summary):
@@ -41,10 +48,12 @@ def held_ticks(summary):
 
 
 def test_run_drives_the_twin_through_an_episode(sim_serve, tmp_path):
-    results, record = tmp_path / "results.jsonl", tmp_path / "rec"
-    twin = sim_serve("--episode-seconds", "6", "--seed", "3", "--results", str(results))
-    code, out, err = run_policy(twin, 8, "--record", str(record))
+    results, record, prompt = tmp_path / "results.jsonl", tmp_path / "rec", tmp_path / "prompt.txt"
+    # Prompt parity: the twin writes each episode's instruction, run reads it (and re-reads it).
+    twin = sim_serve("--episode-seconds", "6", "--seed", "3", "--results", str(results), "--prompt-file", str(prompt))
+    code, out, err = run_policy(twin, 8, "--record", str(record), prompt=("--prompt-file", str(prompt)))
     assert code == 0, err
+    run_out, run_err = out, err
     assert "stopped: 240 ticks done" in out, out
     assert "inference ms: p50" in out
     # The twin moved: the joints run read through the bus changed under the policy's goals.
@@ -58,6 +67,13 @@ def test_run_drives_the_twin_through_an_episode(sim_serve, tmp_path):
     episodes = [json.loads(line) for line in results.read_text().splitlines()]
     assert episodes and episodes[0]["episode"] == 0 and episodes[0]["seed"] == 3
     assert episodes[0]["reason"] in ("success", "timeout")
+    assert f'run: instruction "{episodes[0]["instruction"]}" from {prompt}' in run_out, run_out
+    # Episode 1 began before run stopped (episode 0 lasts 6 s at most): the file holds the instruction
+    # of the episode under way, and run took it up.
+    current = twin_instruction(3, len(episodes))
+    assert prompt.read_text().strip() == current
+    if current != episodes[0]["instruction"]:
+        assert f'run: instruction now "{current}"' in run_err, run_err
     assert re.search(r"; bus \d+ packets", out.strip().splitlines()[-1])
 
 

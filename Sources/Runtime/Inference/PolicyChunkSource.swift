@@ -19,6 +19,8 @@ public final class PolicyChunkSource: ChunkSource {
     public var horizon: Int { predictor.policy.config.io.actionHorizon }
     /// Capture time of the oldest image behind the last chunk.
     public private(set) var lastObservationTimestamp: UInt64 = 0
+    /// The instruction behind the last chunk.
+    public private(set) var lastPrompt = ""
     private var seed: UInt64
 
     /// Checks that `images` provides every camera the checkpoint was trained with.
@@ -50,7 +52,8 @@ public final class PolicyChunkSource: ChunkSource {
         let (frames, timestamp) = try images.capture()
         lastObservationTimestamp = timestamp
         let state = objectState.map { snapshot.state + $0() } ?? snapshot.state
-        let observation = RawObservation(images: frames, state: state, prompt: prompt())
+        lastPrompt = prompt()
+        let observation = RawObservation(images: frames, state: state, prompt: lastPrompt)
         seed &+= 1
         return try predictor.predict([observation], method: method, steps: steps, seed: seed)[0]
     }

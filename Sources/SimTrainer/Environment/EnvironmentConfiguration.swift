@@ -30,6 +30,10 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
     /// mount, with the arm out of view or parked (`pirl-robot cameras snapshot`); it is centre-cropped
     /// to 4:3 and resized to the render. `nil`: the rendered scene.
     public var backgroundImage: String?
+    /// Where the front camera stands and its field of view, as the user's real one does
+    /// (``TwinCameraPose``, from `pirl-robot sim overlay --save-pose`); `nil`: ``TwinCamera/front``.
+    /// The scene is built with the camera there; the randomization's camera jitter applies around it.
+    public var cameraPose: TwinCameraPose?
     /// Add potential-based shaping to the sparse reward: ``shapedRewardScale`` × the change
     /// of the task's dense progress over the step (Ng et al. 1999). It telescopes to
     /// `scale × (progress_end − progress_start)` per episode, so it guides exploration
@@ -58,6 +62,7 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
         if let maxSteps, maxSteps <= 0 { throw .invalidConfiguration("maxSteps must be positive, got \(maxSteps)") }
         try randomization.validate()
         try visualShift.validate()
+        try cameraPose?.validate()
         if let backgroundImage {
             guard !backgroundImage.isEmpty else { throw .backgroundImage(path: "\"\"", reason: "the path is empty") }
             var isDirectory: ObjCBool = false
@@ -66,6 +71,9 @@ public struct EnvironmentConfiguration: Sendable, Codable, Equatable {
             }
         }
     }
+
+    /// The twin's cameras, with ``cameraPose`` applied.
+    public var cameras: [TwinCamera] { cameraPose?.cameras ?? TwinCamera.all }
 
     /// The size of an observation's `frames`: the model input size (``imageWidth`` ×
     /// ``imageHeight``). Kept for callers from when the twin rendered square frames at

@@ -93,7 +93,7 @@ public final class SimEnvironment {
         self.seed = seed
         self.index = index
         task = configuration.task.task(split: configuration.split)
-        let xml = SceneMJCF.xml(textures: textureAssets)
+        let xml = SceneMJCF.xml(textures: textureAssets, cameras: configuration.cameras)
         let nominal = try MuJoCoModel(xml: xml)
         if textureAssets { SceneTextures.paint(nominal) }
         model = MuJoCoModel(copying: nominal)
@@ -105,7 +105,7 @@ public final class SimEnvironment {
         jointCount = layout.jointQpos.count
         pending = [Double](repeating: 0, count: 3 * jointCount)
         let ids = [TwinCamera.front.name: layout.frontCamera, TwinCamera.wrist.name: layout.wristCamera]
-        cameras = TwinCamera.all.map {
+        cameras = configuration.cameras.map {
             CameraPipeline(camera: $0, cameraID: ids[$0.name]!, width: configuration.imageWidth,
                            height: configuration.imageHeight, method: ResizeMethod(configuration.imageResize))
         }

@@ -42,4 +42,8 @@ public enum SO101Geometry {
     public static let stallTorque = 2.94
     /// Position gain of the jaw (N/m) and its force limit (N).
     public static let jawKp = 300.0, jawForce = 10.0
+    /// Arm joints: damping (N·m·s/rad), reflected rotor inertia (kg·m²) and dry friction (N·m).
+    public static let armDamping = 1.0, armArmature = 0.03, armFriction = 0.05
+    /// The jaw slide: damping (N·s/m) and reflected inertia (kg); no dry friction.
+    public static let jawDamping = 60.0, jawArmature = 0.01
 }

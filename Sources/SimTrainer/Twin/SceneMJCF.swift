@@ -20,8 +20,12 @@ public enum SceneMJCF {
     /// The scene's MJCF text. `textures` declares the procedural textures and their materials
     /// (``SceneTextures``; no geom uses one until the randomizer assigns it, and a model without
     /// them renders the same pixels); their pixels are written by ``SceneTextures/paint(_:)``.
-    public static func xml(offscreenWidth: Int = 640, offscreenHeight: Int = 480, textures: Bool = true) -> String {
+    /// `cameras`: the front and wrist cameras' poses (a ``TwinCameraPose`` moves the front one).
+    public static func xml(offscreenWidth: Int = 640, offscreenHeight: Int = 480, textures: Bool = true,
+                           cameras: [TwinCamera] = TwinCamera.all) -> String {
         let g = SO101Geometry.self
+        let front = cameras.first { $0.name == TwinCamera.front.name } ?? .front
+        let wrist = cameras.first { $0.name == TwinCamera.wrist.name } ?? .wrist
         let r = g.ranges
         let half = cubeSize / 2
         let cubes = cubeNames.enumerated().map { index, name in
@@ -44,7 +48,7 @@ public enum SceneMJCF {
           </visual>
           <default>
             <default class="arm">
-              <joint damping="1.0" armature="0.03" frictionloss="0.05"/>
+              <joint damping="\(g.armDamping)" armature="\(g.armArmature)" frictionloss="\(g.armFriction)"/>
               <position kp="\(g.armKp)" forcerange="\(-g.stallTorque) \(g.stallTorque)"/>
               <geom contype="0" conaffinity="0" rgba="1 0.82 0.12 1" density="600"/>
               <default class="motor"><geom rgba="0.1 0.1 0.1 1"/></default>
@@ -65,7 +69,7 @@ public enum SceneMJCF {
             <geom name="wall" type="box" pos="-0.25 0 0.3" size="0.01 0.8 0.35" rgba="0.82 0.84 0.86 1" contype="0" conaffinity="0"/>
             <geom name="floor" type="plane" pos="0 0 -0.75" size="2 2 0.1" rgba="0.35 0.36 0.38 1" contype="0" conaffinity="0"/>
             <geom name="parking" type="box" pos="-2 0.2 -3.02" size="0.3 0.5 0.02" rgba="0.3 0.3 0.3 1" contype="1" conaffinity="3"/>
-            \(TwinCamera.front.mjcf)
+            \(front.mjcf)
             <body name="base" childclass="arm">
               <geom name="base" type="cylinder" size="0.045 0.03" pos="0 0 0.03" rgba="1 0.82 0.12 1"/>
               <geom class="motor" type="box" size="0.02 0.024 0.018" pos="0 0 0.076"/>
@@ -89,9 +93,9 @@ public enum SceneMJCF {
                         <geom class="collider" type="box" size="0.02 0.028 0.018" pos="0.018 -0.004 0" rgba="1 0.82 0.12 1"/>
                         <geom name="fixed_jaw" class="collider" type="box" size="0.03 0.0025 0.01" pos="\(g.toolLength - 0.015) -0.019 0" rgba="1 0.82 0.12 1"/>
                         <site name="tcp" pos="\(g.toolLength) 0 0" size="0.004" rgba="0 1 0 0"/>
-                        \(TwinCamera.wrist.mjcf)
+                        \(wrist.mjcf)
                         <body name="moving_jaw" pos="\(g.toolLength - 0.015) -0.014 0">
-                          <joint name="gripper" type="slide" axis="0 1 0" range="\(r[5].lower) \(r[5].upper)" damping="60" armature="0.01" frictionloss="0"/>
+                          <joint name="gripper" type="slide" axis="0 1 0" range="\(r[5].lower) \(r[5].upper)" damping="\(g.jawDamping)" armature="\(g.jawArmature)" frictionloss="0"/>
                           <geom name="moving_jaw" class="collider" type="box" size="0.03 0.0025 0.01" rgba="0.1 0.1 0.1 1"/>
                         </body>
                       </body>

@@ -63,6 +63,11 @@ extension EnvironmentSettings {
                 throw bad("environment.background", background, "an existing PNG or JPEG file (a photo of your table taken from the front camera's place)")
             }
         }
+        if let cameraPose {
+            do { _ = try TwinCameraPose.load(from: cameraPose) } catch {
+                throw bad("environment.cameraPose", cameraPose, "a camera pose file written by `pirl-robot sim overlay --save-pose` (\(error))")
+            }
+        }
     }
 }
 

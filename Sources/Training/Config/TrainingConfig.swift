@@ -53,6 +53,9 @@ public struct EnvironmentSettings: Codable, Sendable, Equatable {
     /// objects and arm in every frame (ManiSkill's green-screen recipe), so a policy can be
     /// fine-tuned for that table; `nil`: the twin's own table and wall.
     public var background: String?
+    /// The front camera's pose from a `sim overlay --save-pose` file (aligned with the user's
+    /// real camera); `nil`: the twin's default mount.
+    public var cameraPose: String?
     /// Pass every executed action through `run`'s safety filter (the twin's joint limits and
     /// the per-tick step limits below), so training executes what `run` would: a policy that
     /// asks for more than the filter allows learns what actually happens.
@@ -394,6 +397,7 @@ extension EnvironmentSettings {
         noRandomization = try c.value(.noRandomization, or: noRandomization)
         randomization = try c.value(.randomization, or: randomization)
         background = try c.decodeIfPresent(String.self, forKey: .background)
+        cameraPose = try c.decodeIfPresent(String.self, forKey: .cameraPose)
         safetyFilter = try c.value(.safetyFilter, or: safetyFilter)
         maxStepRad = try c.value(.maxStepRad, or: maxStepRad)
         maxGripperStep = try c.value(.maxGripperStep, or: maxGripperStep)

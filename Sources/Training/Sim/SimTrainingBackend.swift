@@ -42,6 +42,7 @@ public struct SimTrainingBackend: TrainingBackend {
         configuration.maxSteps = settings.maxSteps
         configuration.renderImages = !cameras.isEmpty
         configuration.backgroundImage = settings.background
+        configuration.cameraPose = try settings.cameraPose.map { path throws(SimulationError) in try TwinCameraPose.load(from: path) }
         configuration.randomization = settings.noRandomization ? .none : settings.randomization.applied(to: configuration.randomization)
         try configuration.validate()
         return configuration

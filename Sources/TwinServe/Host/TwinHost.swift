@@ -20,10 +20,16 @@ public final class TwinHost: @unchecked Sendable {
     // Used by the thread that created the host until start(), then by the physics thread only.
     private let environment: SimEnvironment
     private let results: EpisodeResultsLog?
+    private let prompts: EpisodePromptFile?
     private let onEpisodeEnd: (@Sendable (EpisodeRecord) -> Void)?
     private var power: ServoPower
     private var setpoints: ServoSetpoints
     private var command: TwinJointCommand
+    /// The command the motors act on now: ``command`` after the servo model's latency.
+    private var acting: TwinJointCommand
+    private var delay: CommandDelay
+    /// Each joint's top speed (joint units/s) from the servo model.
+    private let topSpeeds: [Double]
     private var jointState: TwinJointState
     private var episodeSteps = 0, tick = 0, nextTickAt = 0, episodeSkipped = 0
     private var pendingModel: TwinRenderModel?
@@ -35,13 +41,16 @@ public final class TwinHost: @unchecked Sendable {
     /// Builds the scene and prepares episode 0 (the arm at rest, the scene published).
     /// - Parameters:
     ///   - results: where finished episodes are appended; nil: kept in ``records`` only.
+    ///   - prompts: where each episode's instruction is written as it starts (episode 0's before
+    ///     this returns); nil: nowhere.
     ///   - onEpisodeEnd: called on the physics thread after each episode (keep it short).
     public init(configuration: TwinHostConfiguration, port: any TwinJointPort, results: EpisodeResultsLog? = nil,
-                onEpisodeEnd: (@Sendable (EpisodeRecord) -> Void)? = nil) throws(TwinServeError) {
+                prompts: EpisodePromptFile? = nil, onEpisodeEnd: (@Sendable (EpisodeRecord) -> Void)? = nil) throws(TwinServeError) {
         try configuration.validate()
         self.configuration = configuration
         self.port = port
         self.results = results
+        self.prompts = prompts
         self.onEpisodeEnd = onEpisodeEnd
         var settings = configuration.environment
         settings.renderImages = false
@@ -51,11 +60,17 @@ public final class TwinHost: @unchecked Sendable {
             throw .simulation("\(error)")
         }
         let joints = environment.layout.actuators.count
+        // Before ServoPower reads the actuators' gains as the powered ones.
+        configuration.servoModel.apply(to: environment.model, layout: environment.layout)
+        topSpeeds = configuration.servoModel.jointSpeedLimits(mountedAs: configuration.servoCalibration)
         power = ServoPower(model: environment.model, actuators: environment.layout.actuators)
         setpoints = ServoSetpoints(jointCount: joints)
         command = TwinJointCommand(goals: [Double](repeating: 0, count: joints))
+        acting = command
+        delay = CommandDelay(steps: configuration.servoModel.latencySteps(timestep: environment.model.timestep),
+                             holding: command)
         jointState = TwinJointState(jointCount: joints)
-        beginEpisode(0)
+        if let failure = beginEpisode(0) { throw failure }
         scene.publish(environment.data, at: MonotonicTime.nanoseconds(), model: pendingModel)
         pendingModel = nil
     }
@@ -86,7 +101,7 @@ public final class TwinHost: @unchecked Sendable {
     /// Finished episodes so far, in order.
     public var records: [EpisodeRecord] { shared.withLock { $0.records } }
 
-    /// Why the host stopped by itself, if it failed (the results file became unwritable).
+    /// Why the host stopped by itself, if it failed (the results or prompt file became unwritable).
     public var failure: TwinServeError? { shared.withLock { $0.failure } }
 
     /// Physics steps skipped so far because the host fell behind the wall clock.
@@ -129,15 +144,16 @@ public final class TwinHost: @unchecked Sendable {
     /// One physics step under the port's command, the arm reported, the task checked at tick ends.
     private func step() {
         port.readCommand(into: &command)
+        delay.pass(command, into: &acting)
         let layout = environment.layout, ctrl = environment.data.ctrl, timestep = environment.model.timestep
-        for joint in command.goals.indices {
+        for joint in acting.goals.indices {
             let kind = layout.kinds[joint]
-            let goal = TwinJointUnits.clamp(command.goals[joint], joint: joint, kind: kind)
-            let setpoint = setpoints.advance(joint: joint, toward: goal, speedLimit: command.speedLimits[joint],
-                                             torqueEnabled: command.torqueEnabled[joint],
+            let goal = TwinJointUnits.clamp(acting.goals[joint], joint: joint, kind: kind)
+            let setpoint = setpoints.advance(joint: joint, toward: goal, speedLimit: min(acting.speedLimits[joint], topSpeeds[joint]),
+                                             torqueEnabled: acting.torqueEnabled[joint],
                                              present: jointState.positions[joint], seconds: timestep)
             ctrl[layout.actuators[joint]] = TwinJointUnits.mjcfValue(fromJointUnits: setpoint, kind: kind)
-            power.set(command.torqueEnabled[joint], joint: joint)
+            power.set(acting.torqueEnabled[joint], joint: joint)
         }
         environment.data.step()
         episodeSteps += 1
@@ -186,11 +202,15 @@ public final class TwinHost: @unchecked Sendable {
             requestStop()
             return
         }
-        beginEpisode(environment.episodeIndex + 1)
+        if let failure = beginEpisode(environment.episodeIndex + 1) {
+            shared.withLock { $0.failure = failure }
+            requestStop()
+        }
     }
 
-    /// Resets the scene for episode `index` with every servo powered and at rest.
-    private func beginEpisode(_ index: Int) {
+    /// Resets the scene for episode `index` with every servo powered and at rest, and writes
+    /// its instruction to the prompt file; returns why that write failed, if it did.
+    private func beginEpisode(_ index: Int) -> TwinServeError? {
         power.enableAll()
         environment.reset(episode: index)
         episodeSteps = 0
@@ -203,9 +223,12 @@ public final class TwinHost: @unchecked Sendable {
             command.torqueEnabled[joint] = true
         }
         setpoints.reset(to: rest)
+        delay.reset(to: command)
         port.episodeDidStart(restPose: rest)
         jointState.episode = index
         reportJoints()
         pendingModel = TwinRenderModel(copying: environment.model, episode: index)
+        do throws(TwinServeError) { try prompts?.write(environment.setup.instruction) } catch { return error }
+        return nil
     }
 }

@@ -1,3 +1,4 @@
+import RobotIO
 import SimTrainer
 
 /// Settings of the served twin's physics and episodes.
@@ -16,6 +17,10 @@ public struct TwinHostConfiguration: Sendable {
     /// twin skips time (counted in ``EpisodeRecord/skippedSteps``) instead of racing to
     /// catch up, as a real arm does not replay the moments a loaded host missed.
     public var maxCatchUpSteps = 50
+    /// The servos' position loops, top speed and latency (`--servo-model`).
+    public var servoModel = TwinServoModel.so101
+    /// How the servos are mounted: turns the model's top speed (ticks/s) into joint units.
+    public var servoCalibration = TwinCalibration.so101
 
     /// Settings for `task` with everything else at its default.
     public init(task: TaskKind) {
@@ -27,6 +32,9 @@ public struct TwinHostConfiguration: Sendable {
         if let episodes, episodes < 1 { throw .invalidOption("--episodes must be at least 1, got \(episodes)") }
         guard speed > 0, speed <= 100 else { throw .invalidOption("the twin's speed must be in (0, 100], got \(speed)") }
         guard maxCatchUpSteps >= 1 else { throw .invalidOption("maxCatchUpSteps must be at least 1") }
+        guard servoModel.loops.count == servoCalibration.joints.count else {
+            throw .invalidOption("the servo model has \(servoModel.loops.count) joints, the arm \(servoCalibration.joints.count)")
+        }
         do { try environment.validate() } catch { throw .invalidOption("\(error)") }
     }
 }

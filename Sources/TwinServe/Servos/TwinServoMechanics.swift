@@ -19,13 +19,16 @@ public struct TwinServoMechanics: VirtualServoMechanics {
 
     /// Below this speed the servo reports itself still (ticks per second): the held joint
     /// trembles by a fraction of a tick per physics step.
-    public static let movingThreshold = 10.0
+    public static let movingThreshold = TwinServoModel.so101.movingThresholdTicksPerSecond
+    /// This servo's threshold (the servo model's).
+    public let movingThreshold: Double
 
     /// The shaft of `joint` on `board`, mounted as `mount` says.
-    public init(board: TwinJointBoard, joint: Int, mount: TwinServoMount) {
+    public init(board: TwinJointBoard, joint: Int, mount: TwinServoMount, movingThreshold: Double = Self.movingThreshold) {
         self.board = board
         self.joint = joint
         self.mount = mount
+        self.movingThreshold = movingThreshold
     }
 
     public mutating func advance(to now: UInt64) -> VirtualServoReading {
@@ -36,7 +39,7 @@ public struct TwinServoMechanics: VirtualServoMechanics {
         // Load follows the encoder's direction, 0.1 % of full torque.
         let load = twin.effort * 1000 * (mount.ticksPerUnit < 0 ? -1 : 1)
         return VirtualServoReading(position: mount.actualTicks(atJoint: twin.position), velocity: velocity, load: load,
-                                   isMoving: abs(velocity) >= Self.movingThreshold, wasReset: wasReset)
+                                   isMoving: abs(velocity) >= movingThreshold, wasReset: wasReset)
     }
 
     public mutating func follow(_ drive: VirtualServoDrive, at now: UInt64) {

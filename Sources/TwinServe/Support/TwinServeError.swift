@@ -8,6 +8,8 @@ public enum TwinServeError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidOption(String)
     /// The results file cannot be opened or written.
     case resultsUnwritable(path: String, reason: String)
+    /// The prompt file cannot be written.
+    case promptUnwritable(path: String, reason: String)
     /// A thread could not be started.
     case threadFailed(name: String, errno: Int32)
     /// The twin's scene could not be built or rendered.
@@ -23,6 +25,8 @@ public enum TwinServeError: Error, Equatable, Sendable, CustomStringConvertible 
             return message
         case let .resultsUnwritable(path, reason):
             return "cannot write episode results to \(path): \(reason). Fix: pass a writable path with --results."
+        case let .promptUnwritable(path, reason):
+            return "cannot write the episode's instruction to \(path): \(reason). Fix: pass a writable path with --prompt-file."
         case let .threadFailed(name, errno):
             return "cannot start the \(name) thread (pthread_create returned \(errno)). Fix: check the process and memory limits (ulimit -u, ulimit -v)."
         case let .simulation(message):

@@ -73,6 +73,8 @@ extension PirlRobot {
         @Option(help: "A photo (PNG or JPEG) of your own scene, taken by the real front camera from its mount, composited behind the twin's front camera: the table and everything else that is not the arm or a task object shows the photo.")
         var background: String?
 
+        @OptionGroup var cameraPose: CameraPoseOption
+
         /// The visual shift the options ask for.
         var visualShift: VisualShift {
             var shift = VisualShift()
@@ -154,6 +156,7 @@ extension PirlRobot {
                 configuration.renderImages = render
                 policy = try ExpertPolicy(environments: envs, seed: options.seed, chunkLength: perDecision)
             }
+            configuration.cameraPose = try cameraPose.pose
             let vector = try VectorEnvironment(configuration: configuration, count: envs, seed: options.seed, threads: threads)
             let report = try Evaluator(actionsPerDecision: perDecision).evaluate(policy, on: vector, episodes: episodes)
             if json {

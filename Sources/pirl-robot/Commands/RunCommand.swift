@@ -42,6 +42,8 @@ struct Run: ParsableCommand {
     @Option(help: "A photo (PNG or JPEG) of your own scene, taken by the real front camera from its mount, composited behind the twin's front camera (with --sim).")
     var background: String?
 
+    @OptionGroup var cameraPose: CameraPoseOption
+
     @Option(help: "Record every step here: frames, states, actions, timestamps (format of docs/sim-demos.md).")
     var record: String?
 
@@ -56,6 +58,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "The instruction, e.g. \"put the red cube on the blue plate\" (with --sim: default the episode's).")
     var prompt: String?
+
+    @Option(help: "A file holding the instruction, re-read whenever it changes (e.g. `sim serve --prompt-file`, which writes each episode's there).")
+    var promptFile: String?
 
     @Option(help: "Control rate in Hz (default: the checkpoint's).")
     var hz: Double?
@@ -103,6 +108,7 @@ struct Run: ParsableCommand {
         guard maxStepRad > 0 else { throw ValidationError("--max-step-rad must be positive") }
         guard maxGripperStep > 0 else { throw ValidationError("--max-gripper-step must be positive") }
         guard rampS >= 0 else { throw ValidationError("--ramp-s must not be negative") }
+        if prompt != nil && promptFile != nil { throw ValidationError("give the instruction once: --prompt or --prompt-file") }
         if sim {
             if port != nil || calibration != nil || !cameras.isEmpty {
                 throw ValidationError("--sim drives the simulated twin: leave out --port, --calibration and --camera")
@@ -120,8 +126,11 @@ struct Run: ParsableCommand {
             guard calibration != nil else {
                 throw ValidationError("give the arm's --calibration file (make one with `pirl-robot calibrate`)")
             }
-            guard prompt != nil else { throw ValidationError("give the instruction with --prompt") }
+            guard prompt != nil || promptFile != nil else {
+                throw ValidationError("give the instruction with --prompt, or a file holding it with --prompt-file")
+            }
             guard background == nil else { throw ValidationError("--background composites a photo behind the simulated front camera: add --sim") }
+            guard cameraPose.path == nil else { throw ValidationError("--camera-pose places the twin's front camera: add --sim (on the arm the camera is where it stands)") }
             if episodes != nil {
                 throw ValidationError("--episodes works with --sim (episodes need a success check); use --duration")
             }
@@ -151,8 +160,9 @@ struct Run: ParsableCommand {
                                   resize: ResizeMethod(camera.resize))
         }
         let rig = CameraRig(feeds: feeds)
-        let source = try PolicyChunkSource(predictor: predictor, images: rig, prompt: prompt!, method: sampler, steps: steps,
-                                           seed: seed)
+        let instruction = try instructionSource()
+        let source = try PolicyChunkSource(predictor: predictor, images: rig, promptSource: { instruction() ?? "" },
+                                           method: sampler, steps: steps, seed: seed)
 
         let bus = try RobotBus.open(robot: spec, port: port!)
         defer { bus.bus.close() }
@@ -179,7 +189,7 @@ struct Run: ParsableCommand {
         try runLoop(backend: backend, dry: dry, source: source, rig: rig, hertz: rate, robotHertz: rate,
                     horizon: io.actionHorizon, executed: io.executedHorizon, recorder: recorder)
         if let recorder {
-            try recorder.finishRun(instruction: prompt!)
+            try recorder.finishRun(instruction: source.lastPrompt.isEmpty ? (instruction() ?? "") : source.lastPrompt)
             print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)")
         }
     }
@@ -194,6 +204,7 @@ struct Run: ParsableCommand {
         environment.imageHeight = size.height
         environment.imageResize = size.resize
         environment.backgroundImage = background
+        environment.cameraPose = try cameraPose.pose
         try environment.validate()
         let twin = SimulatedRobot(configuration: environment, seed: seed)
         if let record {
@@ -201,12 +212,12 @@ struct Run: ParsableCommand {
                 directory: URL(fileURLWithPath: record), task: task.rawValue, fps: environment.controlRate,
                 cameras: ["front", "wrist"], imageWidth: size.width, imageHeight: size.height, seed: seed)
         }
-        let fixed = prompt
+        let fixed = try instructionSource()
         // The closures hold the cameras, not the twin: the twin (and its OSMesa context) must be
         // freed here on the main thread, not wherever the last closure happens to be released.
         let cameras = twin.cameras
         let source = try PolicyChunkSource(predictor: predictor, images: cameras,
-                                           promptSource: { fixed ?? cameras.prompt },
+                                           promptSource: { fixed() ?? cameras.prompt },
                                            objectState: { cameras.objectState },
                                            method: sampler, steps: steps, seed: seed)
         var backend: any RobotBackend = twin
@@ -219,6 +230,20 @@ struct Run: ParsableCommand {
                     robotHertz: environment.controlRate, horizon: io.actionHorizon, executed: io.executedHorizon,
                     maxEpisodes: episodes)
         if let recorder = twin.recorder { print("recorded \(recorder.written.count) episode(s) to \(recorder.directory.path)") }
+    }
+
+    /// The instruction before each chunk (on the inference thread): --prompt, or --prompt-file
+    /// re-read when it changes; nil without either (with --sim: the episode's own).
+    func instructionSource() throws -> () -> String? {
+        if let promptFile {
+            let file = try PromptFile(path: promptFile) { line in
+                FileHandle.standardError.write(Data("run: \(line)\n".utf8))
+            }
+            print("run: instruction \"\(file.instruction)\" from \(promptFile), re-read when it changes")
+            return { file.current() }
+        }
+        let fixed = prompt
+        return { fixed }
     }
 
     /// --camera NAME=DEVICE as a dictionary.

@@ -7,7 +7,7 @@ extension PirlRobot {
     struct Sim: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The MuJoCo digital twin of the SO-101: snapshots, scripted demonstrations, and the twin served live.",
-            subcommands: [Snapshot.self, Demos.self, Serve.self])
+            subcommands: [Snapshot.self, Demos.self, Serve.self, Overlay.self])
     }
 }
 

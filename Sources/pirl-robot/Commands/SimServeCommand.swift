@@ -39,9 +39,14 @@ extension PirlRobot.Sim {
         @Option(help: "Calibration file (LeRobot format) the twin's servos are mounted and their EEPROM set by (default: as calibration/twin_so101.json).")
         var calibration: String?
 
+        @Option(help: "YAML file of the servos' behaviour: position gain, damping, armature, friction, torque limit, top speed, Moving threshold, return delay, latency (docs/sim-serve.md).")
+        var servoModel: String?
+
         @Flag(inversion: .prefixedNo,
               help: "With --link, start the physics and episode 0 at the client's first write on the bus.")
         var waitForClient = true
+
+        @OptionGroup var cameraPose: CameraPoseOption
 
         @OptionGroup(title: "Servo bus faults (with --link)")
         var busFaults: BusFaultOptions
@@ -57,6 +62,12 @@ extension PirlRobot.Sim {
 
         @Option(help: "Append one JSON line per finished episode here.")
         var results: String?
+
+        @Option(help: "Write each episode's instruction to this file as the episode starts (write + rename), for `run --prompt-file`.")
+        var promptFile: String?
+
+        @Option(help: "With --link: after the last episode keep the servo bus answering (the twin frozen) up to this many seconds, until the client has been quiet for 0.5 s, so it can stop cleanly (hold, torque off).")
+        var linger: Double = 0
 
         @Option(help: "Episode time limit in seconds (default: the task's own).")
         var episodeSeconds: Double?
@@ -89,7 +100,10 @@ extension PirlRobot.Sim {
             if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
             if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
             if let episodeSeconds, !(episodeSeconds > 0) { throw ValidationError("--episode-seconds must be positive") }
+            guard linger >= 0 else { throw ValidationError("--linger must not be negative, got \(linger)") }
+            if linger > 0 && link == nil { throw ValidationError("--linger keeps the servo bus answering: add --link PATH") }
             _ = try servoCalibration
+            _ = try servoBehaviour
             if busFaults.anyFault && link == nil { throw ValidationError("the servo bus faults need the bus: add --link PATH") }
             do { try publishing.validate() } catch { throw ValidationError("\(error)") }
             let names = TwinCamera.all.map(\.name)
@@ -105,6 +119,14 @@ extension PirlRobot.Sim {
                 do { return try Calibration.load(from: calibration, robot: .so101) } catch {
                     throw ValidationError("--calibration \(calibration): \(error)")
                 }
+            }
+        }
+
+        /// The servo model: the file's, or the twin as built.
+        var servoBehaviour: TwinServoModel {
+            get throws {
+                guard let servoModel else { return .so101 }
+                do { return try TwinServoModel.load(from: servoModel) } catch { throw CommandFailure("\(error)") }
             }
         }
 
@@ -137,13 +159,18 @@ extension PirlRobot.Sim {
             var settings = TwinHostConfiguration(task: task)
             settings.environment.split = split
             if noRandomization { settings.environment.randomization = .none }
+            settings.environment.cameraPose = try cameraPose.pose
             if let episodeSeconds { settings.environment.maxSteps = max(1, Int(episodeSeconds * settings.environment.controlRate)) }
             settings.seed = seed
             settings.episodes = episodes
+            let behaviour = try servoBehaviour
+            settings.servoModel = behaviour
+            settings.servoCalibration = try servoCalibration
             let log = try results.map { path throws(TwinServeError) in try EpisodeResultsLog(path: path) }
             // The joint port the servo bus drives; with no bus the arm holds its rest pose.
             let board = TwinJointBoard()
-            let host = try TwinHost(configuration: settings, port: board, results: log) { record in
+            let host = try TwinHost(configuration: settings, port: board, results: log,
+                                    prompts: promptFile.map(EpisodePromptFile.init(path:))) { record in
                 let outcome = record.success ? "success" : record.reason.rawValue + (record.failure.map { " (\($0))" } ?? "")
                 FileHandle.standardError.write(Data("sim serve: episode \(record.episode): \(outcome) after \(String(format: "%.1f", record.durationSeconds)) s\n".utf8))
             }
@@ -151,7 +178,7 @@ extension PirlRobot.Sim {
                 try TwinCameraPublisher(camera: camera, directory: cameras, scene: host.scene, options: publishing)
             }
             defer { publishers.forEach { $0.stop() } }
-            let bus = try attachServoBus(link: link, port: board)
+            let bus = try attachServoBus(link: link, port: board, servoModel: behaviour)
             defer { bus?.stop() }
             let devices = publishers.map { "\($0.camera.name)=\($0.markerPath)" }.joined(separator: " ")
             let busNote = bus.map { "\($0.linkPath ?? $0.path) (\($0.path)), calibration \(calibration ?? "built-in twin_so101")" }
@@ -181,6 +208,7 @@ extension PirlRobot.Sim {
             }
             host.requestStop()
             host.wait()
+            if let bus, linger > 0, !stop.load(ordering: .relaxed) { Self.linger(bus, upTo: linger, unless: stop) }
             bus?.stop()
             publishers.forEach { $0.stop() }
             let frames = publishers.map { p in
@@ -198,12 +226,26 @@ extension PirlRobot.Sim {
         /// The Feetech bus on a pty linked at `link` whose motors are the twin's joints on `port`,
         /// mounted and with EEPROM as the calibration says, the fault flags in force; started.
         /// Nil without `link`: the arm then holds its rest pose.
-        private func attachServoBus(link: String?, port: TwinJointBoard) throws -> VirtualServoBus? {
+        private func attachServoBus(link: String?, port: TwinJointBoard, servoModel: TwinServoModel) throws -> VirtualServoBus? {
             guard let link else { return nil }
             let base = try busFaults.busOptions(seed: seed, linkPath: link)
-            let bus = try TwinServoBus.make(board: port, calibration: try servoCalibration, base: base)
+            let bus = try TwinServoBus.make(board: port, calibration: try servoCalibration, servoModel: servoModel, base: base)
             try bus.start()
             return bus
+        }
+
+        /// Keeps `bus` answering after the last episode until its client has sent nothing for
+        /// 0.5 s, `seconds` have passed or a stop is asked for: a client that stops when the
+        /// episodes are done (scripts/demo.sh) then holds and turns torque off on a live bus,
+        /// instead of meeting a vanished one.
+        private static func linger(_ bus: VirtualServoBus, upTo seconds: Double, unless stop: borrowing Atomic<Bool>) {
+            let deadline = Date().addingTimeInterval(seconds)
+            var packets = bus.statistics.packetsReceived, quietSince = Date()
+            while Date() < deadline, !stop.load(ordering: .relaxed), Date().timeIntervalSince(quietSince) < 0.5 {
+                usleep(50_000)
+                let now = bus.statistics.packetsReceived
+                if now != packets { packets = now; quietSince = Date() }
+            }
         }
 
         /// Turns SIGINT / SIGTERM into `handler` (on a dispatch queue).
