@@ -52,8 +52,11 @@ def test_the_demo_drives_the_twin_and_prints_both_summaries():
 
 
 def test_an_interrupted_demo_stops_both_and_cleans_up():
+    # Ctrl-C as a terminal delivers it: a test runner started in the background (nohup, CI) hands
+    # its children SIGINT ignored, and bash cannot trap a signal ignored at its start.
     demo = subprocess.Popen([SCRIPT, BINARY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "DEMO_EPISODES": "3"})
+                            env={**os.environ, "DEMO_EPISODES": "3"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     for line in demo.stdout:
         lines.append(line)
