@@ -130,18 +130,13 @@ struct TwinHostTests {
         var settings = TwinHostConfiguration(task: .reach)
         settings.environment.randomization = .none
         settings.speed = 4
-        let board = TwinJointBoard()
-        let host = try TwinHost(configuration: settings, port: board)
-        try host.start()
-        defer {
-            host.requestStop()
-            host.wait()
+        try withRunningHost(settings) { _, board in
+            #expect(waitUntil(seconds: 2) { board.state.episodeTime > 0.3 })
+            let held = board.state.positions
+            let goals = board.command.goals
+            #expect(abs(held[1] - goals[1]) < 0.05, "shoulder lift holds its goal with torque on")
+            board.setTorque(false)
+            #expect(waitUntil(seconds: 2) { abs(board.state.positions[1] - held[1]) > 0.1 }, "shoulder lift sags with torque off")
         }
-        #expect(waitUntil(seconds: 2) { board.state.episodeTime > 0.3 })
-        let held = board.state.positions
-        let goals = board.command.goals
-        #expect(abs(held[1] - goals[1]) < 0.05, "shoulder lift holds its goal with torque on")
-        board.setTorque(false)
-        #expect(waitUntil(seconds: 2) { abs(board.state.positions[1] - held[1]) > 0.1 }, "shoulder lift sags with torque off")
     }
 }

@@ -57,24 +57,19 @@ struct TwinServoModelTests {
         settings.environment.randomization = .none
         settings.environment.maxSteps = 100_000
         settings.servoModel = model
-        let board = TwinJointBoard()
-        let host = try TwinHost(configuration: settings, port: board)
-        try host.start()
-        defer {
-            host.requestStop()
-            host.wait()
+        return try withRunningHost(settings) { _, board in
+            usleep(300_000)  // settled at rest
+            let rest = board.state
+            board.drive(joint: 0, goal: rest.positions[0] + step, torqueEnabled: true, speedLimit: .infinity)
+            let written = board.state.episodeTime
+            var samples: [(t: Double, q: Double)] = []
+            while samples.last.map({ $0.t < seconds }) ?? true {
+                let now = board.state
+                samples.append((now.episodeTime - written, now.positions[0] - rest.positions[0]))
+                usleep(1_000)
+            }
+            return samples
         }
-        usleep(300_000)  // settled at rest
-        let rest = board.state
-        board.drive(joint: 0, goal: rest.positions[0] + step, torqueEnabled: true, speedLimit: .infinity)
-        let written = board.state.episodeTime
-        var samples: [(t: Double, q: Double)] = []
-        while samples.last.map({ $0.t < seconds }) ?? true {
-            let now = board.state
-            samples.append((now.episodeTime - written, now.positions[0] - rest.positions[0]))
-            usleep(1_000)
-        }
-        return samples
     }
 
     /// Twin seconds until the joint first covered `fraction` of the step.
