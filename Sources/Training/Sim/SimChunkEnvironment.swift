@@ -120,12 +120,16 @@ public final class SimChunkEnvironment: VectorChunkEnvironment {
         try! filters[e].begin(at: pose)  // the pose is clamped into the limits
     }
 
+    /// The twin's limits inset by the last `limitInset` asked for, built once, not per label.
+    private var insetLimits: (fraction: Float, limits: JointLimits) = (0, .twin)
+
     public func executable(_ chunk: [Float], environment e: Int, stepFraction: Float, limitInset: Float) -> [Float] {
         guard maxSteps != nil else { return chunk }
         var filter = filters[e].slowed(by: stepFraction)  // from this environment's command, inside its ramp
         // Targets are first pulled `limitInset` of each range inside the limits, so a student's
         // small errors around a target at a limit (the closed gripper) stay inside too.
-        let inner = JointLimits.twin.inset(by: limitInset)
+        if insetLimits.fraction != limitInset { insetLimits = (limitInset, JointLimits.twin.inset(by: limitInset)) }
+        let inner = insetLimits.limits
         var out: [Float] = [], row = command, goal = command
         out.reserveCapacity(chunk.count)
         let joints = row.count
